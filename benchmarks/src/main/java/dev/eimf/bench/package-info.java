@@ -1,0 +1,2 @@
+/** JMH benchmarks of the training and retrieval kernels. */
+package dev.eimf.bench;

@@ -1,0 +1,30 @@
+package dev.eimf.eval;
+
+/**
+ * The one scoring interface every model and baseline implements, so that all share the
+ * {@link Evaluator}. Scores are for internal item ids: {@code out[i]} is the score of item {@code i},
+ * {@code out[0]} (padding) is ignored. Higher is better.
+ */
+@FunctionalInterface
+public interface ItemScorer {
+    /**
+     * Scores every item for one history.
+     *
+     * @param history internal item ids, oldest first
+     * @param out     receives one score per item id; length = item table size (items + 1)
+     */
+    void score(int[] history, float[] out);
+
+    /**
+     * Scores many histories. The default calls {@link #score} per history; models override it to
+     * batch the work into matrix products.
+     *
+     * @param histories histories, oldest item first
+     * @param out       one score row per history, each of length item table size
+     */
+    default void scoreBatch(int[][] histories, float[][] out) {
+        for (int i = 0; i < histories.length; i++) {
+            score(histories[i], out[i]);
+        }
+    }
+}

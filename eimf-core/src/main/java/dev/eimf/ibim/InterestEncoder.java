@@ -1,0 +1,48 @@
+package dev.eimf.ibim;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A multi-interest encoder: a batch of item-embedding histories with masks in, K interest vectors per
+ * user out, and the backward pass. The item table itself is not part of the encoder: the caller
+ * gathers rows into {@code x} and scatters the returned gradient back.
+ */
+public interface InterestEncoder {
+
+    /** Embedding size d. */
+    int dim();
+
+    /** Number of interests K. */
+    int numInterests();
+
+    /** Maximum history length T. */
+    int maxLen();
+
+    /** The encoder's own trainable parameters (not the item table), in a stable order. */
+    List<Param> parameters();
+
+    /**
+     * Runs the encoder.
+     *
+     * @param x        float tensor [B, T, d]: item embeddings of the histories, left-aligned
+     * @param mask     float tensor [B, T]: 1 for real positions, 0 for padding
+     * @param training true during training (some encoders draw random routing logits)
+     * @param rng      source of any randomness the forward pass needs
+     * @return the pass, holding interests [B, K, d] and what backward needs
+     */
+    Pass forward(INDArray x, INDArray mask, boolean training, RandomGenerator rng);
+
+    /** One forward pass and its cached activations. */
+    interface Pass {
+        /** Interest vectors, float [B, K, d]. */
+        INDArray interests();
+
+        /**
+         * Back-propagates {@code dInterests} ([B, K, d]): adds parameter gradients into each
+         * {@link Param#grad()} and returns the gradient with respect to {@code x} ([B, T, d]).
+         */
+        INDArray backward(INDArray dInterests);
+    }
+}
