@@ -21,14 +21,30 @@ public final class TopN {
      * @throws IllegalArgumentException if a score is NaN
      */
     public static int[] select(float[] scores, int n) {
+        return select(scores, null, scores.length - 1, n);
+    }
+
+    /**
+     * The best {@code n} of some candidate ids, ranked by {@code scores[id]} with the same rules as
+     * {@link #select(float[], int)}.
+     *
+     * @param scores     score by item id
+     * @param candidates candidate ids (each in {@code 1..scores.length-1}, no repeats); only the first
+     *                   {@code count} are read
+     * @param count      number of candidates
+     * @param n          how many to return, positive
+     * @return up to {@code n} ids, best first
+     */
+    public static int[] select(float[] scores, int[] candidates, int count, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be positive, got " + n);
         }
-        int cap = Math.min(n, Math.max(0, scores.length - 1));
+        int cap = Math.min(n, Math.max(0, count));
         int[] heapId = new int[cap];
         float[] heapScore = new float[cap];
         int size = 0;
-        for (int i = 1; i < scores.length; i++) {
+        for (int c = 0; c < count; c++) {
+            int i = candidates == null ? c + 1 : candidates[c];
             float s = scores[i];
             if (s != s) {
                 throw new IllegalArgumentException("score of item " + i + " is NaN");
