@@ -14,6 +14,9 @@ import java.util.Objects;
  * or test user with a sequence of length {@code L} gives one {@link EvalCase}: history = the first
  * {@code int(0.8 L)} items, targets = the rest (ComiRec's {@code k = int(len * 0.8)}).
  *
+ * <p>The history is the whole prefix; ComiRec's data iterator then feeds only its last
+ * {@code maxlen} items to the model, which is the model's input truncation, not the protocol's.
+ *
  * <p>The users are shuffled in internal-id order {@code 0..n-1}. To reproduce a split made by the
  * ComiRec Python code, the dataset's internal user ids must follow the same order as the Python
  * user list (first appearance in the raw file) and the shuffle must be {@link UserShuffle#CPYTHON}.
