@@ -222,6 +222,18 @@ class OpenAiChatClientTest {
     }
 
     @Test
+    void droppedConnectionWithoutRetriesIsAnIoFailure() {
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        OpenAiChatClient c = client(config().maxRetries(0));
+
+        LlmException e = assertThrows(LlmException.class, () -> c.chat(req("x")));
+
+        assertEquals(LlmException.Reason.IO, e.reason());
+        assertEquals(1, e.attempts());
+        assertEquals(1, server.getRequestCount(), "OkHttp must not retry silently");
+    }
+
+    @Test
     void readTimeoutThenSuccess() throws Exception {
         server.enqueue(ok("too late", 1, 1).newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
         server.enqueue(ok("in time", 1, 1));
