@@ -41,6 +41,7 @@ public final class ExactItemIndex implements ItemIndex {
     private final Kernel kernel;
     private final int chunkUsers;
 
+    @SuppressWarnings("try") // the workspace scope is used only for its effect
     private ExactItemIndex(Builder b) {
         float[][] rows = b.rows;
         dim = b.dim;
@@ -100,6 +101,7 @@ public final class ExactItemIndex implements ItemIndex {
     }
 
     @Override
+    @SuppressWarnings("try")
     public List<ScoredItem> topN(float[][] interests, int n, IntPredicate excluded) {
         int k = checkInterests(interests, -1, "interests");
         TopNHeap heap = new TopNHeap(capacity(n));
@@ -120,6 +122,7 @@ public final class ExactItemIndex implements ItemIndex {
     }
 
     @Override
+    @SuppressWarnings("try")
     public List<List<ScoredItem>> topNBatch(float[][][] interests, int n, IntPredicate[] excluded) {
         ItemIndex.checkBatch(interests, excluded);
         int users = interests.length;
