@@ -115,6 +115,12 @@ public final class MetadataInterestExtractor implements InterestExtractor {
         return new ExtractionRequest(history, input, items.size(), interests, Prompt.hashOf(input));
     }
 
+    /** {@link #prepare} then {@link #extract(ExtractionRequest)}; never does I/O. */
+    @Override
+    public Extraction extract(UserHistory history) {
+        return extract(prepare(history));
+    }
+
     @Override
     public Extraction extract(ExtractionRequest request) {
         List<ItemInfo> items = request.history().recent(request.historyLength());
