@@ -75,7 +75,7 @@ public final class InterestStore implements AutoCloseable {
     private final Map<StoreKey, StoreEntry> entries = new ConcurrentHashMap<>();
     private final Map<StoreKey, Integer> order = new ConcurrentHashMap<>();
     private final Map<VectorKey, StoredVectors> vectors = new ConcurrentHashMap<>();
-    private final Recovery recovery;
+    private Recovery recovery; // set once by open()
     private final Object writeLock = new Object();
     private boolean closed;
 
@@ -83,12 +83,11 @@ public final class InterestStore implements AutoCloseable {
 
     private record StoredVectors(String textsHash, List<float[]> vectors) {}
 
-    private InterestStore(Path file, FileChannel channel, FileChannel lockChannel, FileLock lock, Recovery recovery) {
+    private InterestStore(Path file, FileChannel channel, FileChannel lockChannel, FileLock lock) {
         this.file = file;
         this.channel = channel;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.recovery = recovery;
     }
 
     /**
@@ -126,42 +125,39 @@ public final class InterestStore implements AutoCloseable {
             }
             boolean unterminated = start < bytes.length;
             if (unterminated) spans.add(new int[] {start, bytes.length});
-            InterestStore store;
-            Recovery recovery = null;
+            // Validate every line before repairing anything, so a damaged file is never modified.
+            long truncateAt = -1;
+            long tornLine = 0;
             List<JsonObject> parsed = new ArrayList<>(spans.size());
             for (int li = 0; li < spans.size(); li++) {
                 int[] s = spans.get(li);
                 String text = new String(bytes, s[0], s[1] - s[0], StandardCharsets.UTF_8);
                 boolean last = li == spans.size() - 1;
-                if (text.isBlank()) {
-                    parsed.add(null);
-                    continue;
+                JsonObject o = text.isBlank() ? null : parseLine(text);
+                if (o == null && !text.isBlank()) {
+                    if (!last) throw new DataFormatException(file, li + 1, null, "not a JSON object");
+                    truncateAt = s[0];
+                    tornLine = li + 1;
                 }
-                JsonObject o = parseLine(text);
-                if (o == null && last) {
-                    long removed = bytes.length - s[0];
-                    channel.truncate(s[0]);
-                    channel.force(true);
-                    recovery = new Recovery(li + 1, removed, "removed torn last line " + (li + 1) + " (" + removed
-                            + " bytes) of " + file);
-                    LOG.warn("interest store: {}", recovery.message());
-                    unterminated = false;
-                    parsed.add(null);
-                    continue;
-                }
-                if (o == null) throw new DataFormatException(file, li + 1, null, "not a JSON object");
                 parsed.add(o);
             }
-            if (unterminated) {
+            InterestStore store = new InterestStore(file, channel, lockChannel, lock);
+            for (int li = 0; li < parsed.size(); li++) {
+                if (parsed.get(li) != null) store.load(parsed.get(li), li + 1);
+            }
+            if (truncateAt >= 0) {
+                long removed = bytes.length - truncateAt;
+                channel.truncate(truncateAt);
+                channel.force(true);
+                store.recovery = new Recovery(tornLine, removed, "removed torn last line " + tornLine + " (" + removed
+                        + " bytes) of " + file);
+                LOG.warn("interest store: {}", store.recovery.message());
+            } else if (unterminated) {
                 channel.position(channel.size());
                 channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
                 channel.force(true);
-                recovery = new Recovery(0, 0, "added the missing newline after the complete last line of " + file);
-                LOG.warn("interest store: {}", recovery.message());
-            }
-            store = new InterestStore(file, channel, lockChannel, lock, recovery);
-            for (int li = 0; li < parsed.size(); li++) {
-                if (parsed.get(li) != null) store.load(parsed.get(li), li + 1);
+                store.recovery = new Recovery(0, 0, "added the missing newline after the complete last line of " + file);
+                LOG.warn("interest store: {}", store.recovery.message());
             }
             channel.position(channel.size());
             return store;
