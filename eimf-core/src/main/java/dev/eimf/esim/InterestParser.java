@@ -20,7 +20,7 @@ import com.google.gson.JsonPrimitive;
  * Reads a model's answer tolerantly and validates it strictly.
  *
  * <p>Tolerant: the JSON object may sit inside a {@code ```json} fence or be surrounded by prose. Fenced
- * blocks are tried first, then the whole text; within each, every {@code {} is tried in order as the start
+ * blocks are tried first, then the whole text; within each, every opening brace is tried in order as the start
  * of a balanced object (the brace matching skips string literals, so braces inside strings do not count),
  * and the first object with an {@code "interests"} key wins (else the first object found).
  *

@@ -1,7 +1,6 @@
 package dev.eimf.esim;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,35 +28,6 @@ import dev.eimf.data.ItemInfo;
  * {@link Extraction#reason()}); when it yields none the result is {@link Extraction.Status#FAILED}.
  */
 public final class MetadataInterestExtractor implements InterestExtractor {
-
-    /** How an item's category list is read. */
-    public enum CategoryMode {
-        /** A hierarchy, most general first (Amazon): labelled by a path of up to {@code pathDepth} levels. */
-        PATH,
-        /** Independent tags (MovieLens genres): each is a label. */
-        TAGS,
-        /** {@link #detect(Collection)} on each history; prefer detecting once on the whole catalogue. */
-        AUTO;
-
-        /**
-         * PATH when at least 90% of the items with categories share the same first category and their lists
-         * have at least two levels on average (a common root such as "Beauty"); TAGS otherwise.
-         */
-        public static CategoryMode detect(Collection<ItemInfo> items) {
-            Map<String, Integer> firsts = new HashMap<>();
-            int withCats = 0;
-            long levels = 0;
-            for (ItemInfo it : items) {
-                if (it.categories().isEmpty()) continue;
-                withCats++;
-                levels += it.categories().size();
-                firsts.merge(it.categories().get(0), 1, Integer::sum);
-            }
-            if (withCats == 0) return TAGS;
-            int top = firsts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-            return top >= 0.9 * withCats && levels >= 2L * withCats ? PATH : TAGS;
-        }
-    }
 
     private static final Set<String> STOP_WORDS = Set.of(
             "the", "and", "for", "with", "from", "that", "this", "your", "you", "are", "was", "not", "but",
@@ -111,7 +81,7 @@ public final class MetadataInterestExtractor implements InterestExtractor {
     public ExtractionRequest prepare(UserHistory history) {
         if (history.items().isEmpty()) throw new IllegalArgumentException("user " + history.userId() + " has an empty history");
         List<ItemInfo> items = history.recent(maxHistory);
-        List<LlmClient.Message> input = List.of(LlmClient.Message.user(PromptBuilder.renderHistory(items)));
+        List<LlmClient.Message> input = List.of(LlmClient.Message.user(PromptBuilder.renderHistory(items, mode.resolve(items))));
         return new ExtractionRequest(history, input, items.size(), interests, Prompt.hashOf(input));
     }
 
@@ -125,7 +95,7 @@ public final class MetadataInterestExtractor implements InterestExtractor {
     public Extraction extract(ExtractionRequest request) {
         List<ItemInfo> items = request.history().recent(request.historyLength());
         int n = items.size();
-        CategoryMode m = mode == CategoryMode.AUTO ? CategoryMode.detect(items) : mode;
+        CategoryMode m = mode.resolve(items);
         Map<String, Feature> features = new HashMap<>();
         for (int i = 0; i < n; i++) {
             ItemInfo item = items.get(i);

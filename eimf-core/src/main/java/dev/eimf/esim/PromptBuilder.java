@@ -31,6 +31,7 @@ public final class PromptBuilder {
     private final double temperature;
     private final int maxTokens;
     private final boolean jsonMode;
+    private final CategoryMode categoryMode;
 
     private PromptBuilder(Builder b) {
         this.interests = b.interests;
@@ -42,6 +43,7 @@ public final class PromptBuilder {
         this.temperature = b.temperature;
         this.maxTokens = b.maxTokens;
         this.jsonMode = b.jsonMode;
+        this.categoryMode = b.categoryMode;
     }
 
     /** A builder with the defaults: J = 4, 50 items, domain "items", the bundled templates, temperature 0, JSON mode. */
@@ -66,7 +68,7 @@ public final class PromptBuilder {
         Map<String, String> values = Map.of(
                 "j", Integer.toString(interests),
                 "domain", domain,
-                "history", renderHistory(items),
+                "history", renderHistory(items, categoryMode.resolve(items)),
                 "history_length", Integer.toString(items.size()));
         List<LlmClient.Message> messages = List.of(
                 LlmClient.Message.system(system.render(values)),
@@ -93,21 +95,30 @@ public final class PromptBuilder {
         return new LlmClient.ChatRequest(messages, temperature, maxTokens, jsonMode);
     }
 
-    /** The numbered history lines, one per item, oldest first, numbered from 1. */
-    public static String renderHistory(List<ItemInfo> items) {
+    /**
+     * The numbered history lines, one per item, oldest first, numbered from 1.
+     *
+     * @param mode {@link CategoryMode#PATH} joins categories with " > ", {@link CategoryMode#TAGS} with ", "
+     *             ({@link CategoryMode#AUTO} is resolved on {@code items})
+     */
+    public static String renderHistory(List<ItemInfo> items, CategoryMode mode) {
+        CategoryMode m = mode.resolve(items);
         StringBuilder sb = new StringBuilder(items.size() * 64);
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) sb.append('\n');
-            sb.append(i + 1).append(". ").append(itemLine(items.get(i)));
+            sb.append(i + 1).append(". ").append(itemLine(items.get(i), m));
         }
         return sb.toString();
     }
 
-    /** One item as {@code Title (Category > Sub; Brand)}; parts that are unknown are left out. */
-    public static String itemLine(ItemInfo item) {
+    /**
+     * One item as {@code Title (Category > Sub; Brand)} (categories joined with ", " in TAGS mode); parts that
+     * are unknown are left out.
+     */
+    public static String itemLine(ItemInfo item, CategoryMode mode) {
         String title = clean(item.title());
         StringBuilder sb = new StringBuilder(title.isEmpty() ? "item " + clean(item.externalId()) : title);
-        String cats = clean(String.join(" > ", item.categories()));
+        String cats = clean(String.join(mode.resolve(List.of(item)).separator(), item.categories()));
         String brand = clean(item.brand());
         if (!cats.isEmpty() || !brand.isEmpty()) {
             sb.append(" (").append(cats);
@@ -133,6 +144,7 @@ public final class PromptBuilder {
         private double temperature = 0.0;
         private int maxTokens = 0;
         private boolean jsonMode = true;
+        private CategoryMode categoryMode = CategoryMode.AUTO;
 
         private Builder() {}
 
@@ -155,11 +167,15 @@ public final class PromptBuilder {
         /** Ask for a JSON-object reply where the server supports it (default true). */
         public Builder jsonMode(boolean v) { jsonMode = v; return this; }
 
+        /** How category lists are rendered (default AUTO: detected on each history). */
+        public Builder categoryMode(CategoryMode v) { categoryMode = v; return this; }
+
         /** Validates and builds; fails on templates with unknown placeholders or a user template without {{history}}. */
         public PromptBuilder build() {
             if (interests < 1) throw new IllegalArgumentException("interests must be >= 1, got " + interests);
             if (maxHistory < 1) throw new IllegalArgumentException("maxHistory must be >= 1, got " + maxHistory);
             Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(categoryMode, "categoryMode");
             if (!(temperature >= 0 && temperature <= 2)) throw new IllegalArgumentException("temperature must be in [0, 2], got " + temperature);
             if (maxTokens < 0) throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
             if (system == null) system = PromptTemplate.fromResource("system.txt");

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * A plain-text prompt template with named placeholders written {@code {{name}}} (spaces inside the braces
  * are allowed; names are letters, digits and underscores, starting with a letter or underscore).
  *
- * <p>The template is parsed once: a {@code {{} that does not open a well-formed placeholder is an error
+ * <p>The template is parsed once: a "&#123;&#123;" that does not open a well-formed placeholder is an error
  * naming the template's source and line, so a typo never reaches the model. {@link #render} fails when
  * a placeholder has no value; values for names the template does not use are ignored.
  */

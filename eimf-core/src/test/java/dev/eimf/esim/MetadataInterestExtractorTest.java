@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.eimf.data.ItemInfo;
-import dev.eimf.esim.MetadataInterestExtractor.CategoryMode;
 
 class MetadataInterestExtractorTest {
     private static ItemInfo movie(String title, String... genres) {

@@ -66,7 +66,8 @@ class PromptTest {
         items.set(59, item("i60", "Red\nLipstick", "Revlon", "Makeup", "Lips"));
         items.set(58, item("i59", "", "", "Skin"));
         items.set(57, item("i58", "Plain", ""));
-        PromptBuilder pb = PromptBuilder.builder().interests(3).maxHistory(50).domain("beauty products").build();
+        PromptBuilder pb = PromptBuilder.builder().interests(3).maxHistory(50).domain("beauty products")
+                .categoryMode(CategoryMode.PATH).build();
         Prompt p = pb.build(new UserHistory("u1", items));
         assertEquals(50, p.historyLength());
         assertEquals(2, p.messages().size());
@@ -78,7 +79,13 @@ class PromptTest {
         assertTrue(user.contains("\n48. Plain\n49. item i59 (Skin)\n50. Red Lipstick (Makeup > Lips; Revlon)\n"), user);
         assertFalse(user.contains("Title 10 "));
         assertTrue(user.contains("between 1 and 50"));
-        assertEquals("Title (Brand)", PromptBuilder.itemLine(item("x", "Title", "Brand")));
+        assertEquals("Title (Brand)", PromptBuilder.itemLine(item("x", "Title", "Brand"), CategoryMode.AUTO));
+        assertEquals("Heat (Action, Thriller)", PromptBuilder.itemLine(item("h", "Heat", "", "Action", "Thriller"), CategoryMode.TAGS));
+        // AUTO: genres in varying first positions read as tags, a shared root as a path.
+        List<ItemInfo> movies = List.of(item("a", "Heat", "", "Action", "Thriller"), item("b", "Big", "", "Comedy", "Fantasy"));
+        assertEquals("1. Heat (Action, Thriller)\n2. Big (Comedy, Fantasy)", PromptBuilder.renderHistory(movies, CategoryMode.AUTO));
+        List<ItemInfo> beauty = List.of(item("a", "Gloss", "NYX", "Beauty", "Makeup", "Lips"), item("b", "Cream", "", "Beauty", "Skin Care"));
+        assertEquals("1. Gloss (Beauty > Makeup > Lips; NYX)\n2. Cream (Beauty > Skin Care)", PromptBuilder.renderHistory(beauty, CategoryMode.AUTO));
     }
 
     @Test
