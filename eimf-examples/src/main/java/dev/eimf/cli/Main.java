@@ -1,11 +1,75 @@
 package dev.eimf.cli;
 
-/** Entry point of the {@code eimf} command-line program. */
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Entry point of the {@code eimf} command-line program: {@code eimf <command> [options]}; every
+ * command answers {@code --help}.
+ */
 public final class Main {
     private Main() {}
 
-    /** Runs a subcommand. */
+    static List<Command> commands() {
+        return List.of();
+    }
+
+    /** Runs a subcommand and exits with its status. */
     public static void main(String[] args) {
-        System.out.println("eimf: not yet");
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a subcommand and returns its exit status (for tests and embedding). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            printUsage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command cmd = commands().stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        if (cmd == null) {
+            err.println("eimf: unknown command '" + args[0] + "'");
+            printUsage(err);
+            return 2;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                printHelp(cmd, out);
+                return 0;
+            }
+        }
+        try {
+            Args parsed = Args.parse(args, 1, cmd.options());
+            return cmd.run(parsed);
+        } catch (Args.UsageException e) {
+            err.println("eimf " + cmd.name() + ": " + e.getMessage());
+            err.println("Try 'eimf " + cmd.name() + " --help'.");
+            return 2;
+        } catch (Exception e) {
+            err.println("eimf " + cmd.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (System.getenv("EIMF_DEBUG") != null) e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    static void printUsage(PrintStream out) {
+        out.println("Usage: eimf <command> [options]");
+        out.println();
+        out.println("Commands:");
+        for (Command c : commands()) out.printf("  %-12s %s%n", c.name(), c.summary());
+        out.println();
+        out.println("Run 'eimf <command> --help' for the options of a command.");
+    }
+
+    static void printHelp(Command cmd, PrintStream out) {
+        out.println("Usage: eimf " + cmd.name() + " [options]");
+        out.println(cmd.summary());
+        out.println();
+        out.println("Options:");
+        for (Command.Option o : cmd.options()) {
+            String left = "--" + o.name() + (o.value() == null ? "" : " " + o.value());
+            String right = o.help() + (o.required() ? " (required)" : "")
+                    + (o.fallback() != null ? " [default: " + o.fallback() + "]" : "");
+            out.printf("  %-26s %s%n", left, right);
+        }
     }
 }
