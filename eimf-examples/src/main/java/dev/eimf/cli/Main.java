@@ -11,7 +11,7 @@ public final class Main {
     private Main() {}
 
     static List<Command> commands() {
-        return List.of();
+        return List.of(new StatsCommand(), new BaselineCommand());
     }
 
     /** Runs a subcommand and exits with its status. */

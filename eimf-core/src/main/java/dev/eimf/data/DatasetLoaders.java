@@ -1,0 +1,33 @@
+package dev.eimf.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Entry point for reading a dataset directory in any supported format.
+ *
+ * <p>Rules every loader follows: errors name the file, the physical line where the record starts, and the
+ * field. Header problems (an empty file, a missing required column) always throw, since no line after them can
+ * be read; a malformed data line throws in strict mode and is skipped and counted in {@link LoadReport} in
+ * lenient mode. Blank lines carry no data and are skipped without being counted. An interactions file that
+ * yields no interaction is an error in both modes. Item rows for items without interactions, and interactions
+ * whose item has no row, are both fine. Interactions keep file order; ordering by time is the
+ * {@link Preprocessor}'s job.
+ */
+public final class DatasetLoaders {
+    private DatasetLoaders() {}
+
+    /**
+     * Reads {@code dir}, detecting its format with {@link DatasetFormat#detect(Path)}.
+     *
+     * @throws DataFormatException if no format matches, or a line is malformed in strict mode
+     */
+    public static RawData load(Path dir, LoadOptions options) throws IOException {
+        return load(dir, DatasetFormat.detect(dir), options);
+    }
+
+    /** Reads {@code dir} as the given format, whatever other files it holds. */
+    public static RawData load(Path dir, DatasetFormat format, LoadOptions options) throws IOException {
+        return format.loader().load(dir, options);
+    }
+}

@@ -1,0 +1,301 @@
+package dev.eimf.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Pieces the loaders share: error collection, number parsing, decoding, header lookup. */
+final class LoadSupport {
+    private LoadSupport() {}
+
+    /** Throws in strict mode, records in lenient mode. */
+    static final class Problems {
+        private final boolean lenient;
+        private final List<DataFormatException> skipped = new ArrayList<>();
+
+        Problems(LoadOptions options) {
+            this.lenient = options.lenient();
+        }
+
+        void report(DataFormatException e) {
+            if (!lenient) throw e;
+            skipped.add(e);
+        }
+
+        int count() {
+            return skipped.size();
+        }
+
+        LoadReport toReport() {
+            return new LoadReport(skipped);
+        }
+    }
+
+    /** Shares one String instance per distinct id, which keeps millions of interactions small. */
+    static final class Interner {
+        private final Map<String, String> map = new HashMap<>();
+
+        String intern(String s) {
+            String prev = map.putIfAbsent(s, s);
+            return prev == null ? s : prev;
+        }
+    }
+
+    /**
+     * Collects timestamps written as decimal numbers and turns them into longs that keep their order exactly:
+     * integral values are kept as they are; if any value has a fractional part, every value is multiplied by
+     * 10^s where s is the largest number of fractional digits met. Values that do not fit a long after scaling
+     * are an error.
+     */
+    static final class DecimalTimestamps {
+        private long[] ints = new long[1024];
+        private BigDecimal[] decimals; // created when the first non-integral value is met
+        private int size;
+        private int scale;
+
+        /** Parses and stores one value; throws NumberFormatException when it is not a finite decimal number. */
+        void add(String s) {
+            if (size == ints.length) ints = Arrays.copyOf(ints, size * 2);
+            if (isPlainInteger(s)) {
+                ints[size] = Long.parseLong(s);
+            } else {
+                BigDecimal d = new BigDecimal(s.strip()).stripTrailingZeros();
+                if (d.scale() <= 0) {
+                    ints[size] = d.longValueExact();
+                } else {
+                    if (decimals == null) decimals = new BigDecimal[ints.length];
+                    if (decimals.length < ints.length) decimals = Arrays.copyOf(decimals, ints.length);
+                    decimals[size] = d;
+                    scale = Math.max(scale, d.scale());
+                }
+            }
+            size++;
+        }
+
+        /** Stores an integral value. */
+        void addLong(long v) {
+            if (size == ints.length) ints = Arrays.copyOf(ints, size * 2);
+            ints[size++] = v;
+        }
+
+        /** All values as longs, scaled by 10^{@link #scale()}. */
+        long[] toLongs(Path file) {
+            long[] out = Arrays.copyOf(ints, size);
+            if (scale == 0) return out;
+            BigInteger factor = BigInteger.TEN.pow(scale);
+            for (int i = 0; i < size; i++) {
+                BigDecimal d = (decimals.length > i && decimals[i] != null) ? decimals[i] : BigDecimal.valueOf(ints[i]);
+                try {
+                    out[i] = d.movePointRight(scale).toBigIntegerExact().longValueExact();
+                } catch (ArithmeticException e) {
+                    throw new DataFormatException(file, 0, "timestamp", "value " + d.toPlainString()
+                            + " does not fit a long once scaled by 10^" + scale + " to keep fractional timestamps exact");
+                }
+            }
+            return out;
+        }
+
+        int scale() {
+            return scale;
+        }
+
+        private static boolean isPlainInteger(String s) {
+            int n = s.length();
+            if (n == 0 || n > 18) return false;
+            int i = s.charAt(0) == '-' ? 1 : 0;
+            if (i == n) return false;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') return false;
+            }
+            return true;
+        }
+    }
+
+    /** Checks that {@code s} is a non-negative integer id, as MovieLens requires. */
+    static String requireNumericId(Path file, long line, String field, String s) {
+        if (s.isEmpty()) throw new DataFormatException(file, line, field, "empty id");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new DataFormatException(file, line, field, "not a numeric id: '" + s + "'");
+            }
+        }
+        return s;
+    }
+
+    /** Checks that a required token is not empty. */
+    static String requireToken(Path file, long line, String field, String s) {
+        if (s.isEmpty()) throw new DataFormatException(file, line, field, "empty value");
+        return s;
+    }
+
+    static double parseRating(Path file, long line, String field, String s) {
+        double r;
+        try {
+            r = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(file, line, field, "not a number: '" + s + "'");
+        }
+        if (!Double.isFinite(r)) throw new DataFormatException(file, line, field, "not a finite number: '" + s + "'");
+        return r;
+    }
+
+    static long parseLong(Path file, long line, String field, String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(file, line, field, "not an integer: '" + s + "'");
+        }
+    }
+
+    static void addTimestamp(DecimalTimestamps ts, Path file, long line, String field, String s) {
+        try {
+            ts.add(s);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new DataFormatException(file, line, field, "not a finite decimal number: '" + s + "'");
+        }
+    }
+
+    /** True for a record that is one empty field: a blank physical line, which carries no data. */
+    static boolean isBlank(List<String> record) {
+        return record.size() == 1 && record.get(0).isEmpty();
+    }
+
+    static void requireColumns(Path file, long line, List<String> record, int expected) {
+        if (record.size() != expected) {
+            throw new DataFormatException(file, line, null,
+                    "expected " + expected + " columns, found " + record.size());
+        }
+    }
+
+    /** Index of a named header column; throws naming the column (line 1) when it is absent. */
+    static int column(Path file, List<String> header, String name) {
+        int i = header.indexOf(name);
+        if (i < 0) {
+            throw new DataFormatException(file, 1, name, "missing required column '" + name + "' in header " + header);
+        }
+        return i;
+    }
+
+    /** Reads the header record; an empty file is an error. */
+    static List<String> header(DelimitedReader r, Path file) throws IOException {
+        List<String> h = r.next();
+        if (h == null || isBlank(h)) {
+            throw new DataFormatException(file, 1, null, "file is empty: expected a header line");
+        }
+        return h;
+    }
+
+    /** A UTF-8 reader for files whose text is plain ASCII or UTF-8 (ids, numbers). */
+    static Reader utf8(Path file) throws IOException {
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /**
+     * Decodes a whole file as UTF-8, or as ISO-8859-1 when its bytes are not valid UTF-8. This tells apart
+     * MovieLens 1M (Latin-1) from 10M (UTF-8): Latin-1 text with accented letters is almost never valid UTF-8.
+     */
+    static Reader utf8OrLatin1(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            text = new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        return new StringReader(text);
+    }
+
+    /** A loaded file must hold at least one interaction. */
+    static void requireSome(Path file, int interactions, Problems problems) {
+        if (interactions == 0) {
+            throw new DataFormatException(file, 0, null, problems.count() == 0
+                    ? "no interactions: the file has no data lines"
+                    : "no valid interactions: all " + problems.count() + " data lines were malformed");
+        }
+    }
+
+    /**
+     * Interactions gathered row by row; timestamps are finalised at the end because a fractional value
+     * late in the file changes the scale of all of them (see {@link DecimalTimestamps}).
+     */
+    static final class InteractionBuffer {
+        private final Interner ids = new Interner();
+        private final List<String> users = new ArrayList<>();
+        private final List<String> items = new ArrayList<>();
+        private double[] ratings = new double[1024];
+        private final DecimalTimestamps timestamps = new DecimalTimestamps();
+
+        /** Adds a row whose timestamp was already parsed into {@code ts} by the caller's check. */
+        void add(String user, String item, double rating) {
+            int n = users.size();
+            if (n == ratings.length) ratings = Arrays.copyOf(ratings, n * 2);
+            ratings[n] = rating;
+            users.add(ids.intern(user));
+            items.add(ids.intern(item));
+        }
+
+        DecimalTimestamps timestamps() {
+            return timestamps;
+        }
+
+        int size() {
+            return users.size();
+        }
+
+        List<Interaction> build(Path file) {
+            long[] ts = timestamps.toLongs(file);
+            List<Interaction> out = new ArrayList<>(users.size());
+            for (int i = 0; i < users.size(); i++) {
+                out.add(new Interaction(users.get(i), items.get(i), ts[i], ratings[i]));
+            }
+            return out;
+        }
+    }
+
+    /** Marks end of input for {@link #nextOrReport}; compared by identity. */
+    static final List<String> END = List.of("\u0000end");
+
+    /**
+     * The next record, or {@code null} when the record's quoting was malformed and was reported (the reader has
+     * moved past it), or {@link #END} at end of input.
+     */
+    static List<String> nextOrReport(DelimitedReader r, Problems problems) throws IOException {
+        try {
+            List<String> rec = r.next();
+            return rec == null ? END : rec;
+        } catch (DataFormatException e) {
+            problems.report(e);
+            return null;
+        }
+    }
+
+    /** Adds an item, refusing a second description of the same id. */
+    static void putItem(Map<String, ItemInfo> items, Map<String, Long> firstLine, Path file, long line, ItemInfo info) {
+        Long prev = firstLine.putIfAbsent(info.externalId(), line);
+        if (prev != null) {
+            throw new DataFormatException(file, line, "item id", "item " + info.externalId()
+                    + " already described on line " + prev);
+        }
+        items.put(info.externalId(), info);
+    }
+}
