@@ -113,7 +113,7 @@ class TrainerTest {
     @Test
     void stopsEarlyAndOnTimeBudget() {
         Split split = groupedSplit(3);
-        // A zero learning-rate-like setting cannot improve after the first validation: lr tiny.
+        // With a negligible learning rate validation cannot improve after the first run.
         TrainingResult early = new Trainer(config().learningRate(1e-12).evalEvery(10).patience(2).maxSteps(1000)
                 .build()).train(split);
         assertEquals(StopReason.EARLY_STOP, early.stopReason());
