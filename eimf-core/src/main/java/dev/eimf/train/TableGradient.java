@@ -1,0 +1,168 @@
+package dev.eimf.train;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Sparse gradient of the item table: the rows touched in one step and their summed gradients.
+ * Duplicate row ids are summed on insertion, so {@link #rows()} are distinct (in first-touch order).
+ * Accumulates in double precision; reusable across steps via {@link #clear()}.
+ */
+public final class TableGradient {
+    private final int tableSize;
+    private final int dim;
+    private final int[] slotOf;
+    private int[] rows;
+    private double[] values;
+    private int size;
+
+    /**
+     * @param tableSize number of table rows (items + 1)
+     * @param dim       row width d
+     */
+    public TableGradient(int tableSize, int dim) {
+        if (tableSize < 1 || dim < 1) {
+            throw new IllegalArgumentException("tableSize and dim must be positive: " + tableSize + ", " + dim);
+        }
+        this.tableSize = tableSize;
+        this.dim = dim;
+        this.slotOf = new int[tableSize];
+        Arrays.fill(slotOf, -1);
+        this.rows = new int[64];
+        this.values = new double[64 * dim];
+    }
+
+    /** Row width d. */
+    public int dim() {
+        return dim;
+    }
+
+    /** Number of table rows. */
+    public int tableSize() {
+        return tableSize;
+    }
+
+    /** Number of distinct rows with a gradient. */
+    public int size() {
+        return size;
+    }
+
+    /** Distinct row ids, in first-touch order (a copy). */
+    public int[] rows() {
+        return Arrays.copyOf(rows, size);
+    }
+
+    /** Row id of slot {@code i} (0 ≤ i &lt; size). */
+    public int rowAt(int i) {
+        return rows[i];
+    }
+
+    /** Gradient element {@code c} of slot {@code i}. */
+    public double valueAt(int i, int c) {
+        return values[i * dim + c];
+    }
+
+    /** The gradient of one table row (zeros when the row was not touched). */
+    public double[] gradientOf(int row) {
+        double[] out = new double[dim];
+        int s = slotOf[row];
+        if (s >= 0) {
+            System.arraycopy(values, s * dim, out, 0, dim);
+        }
+        return out;
+    }
+
+    /** Forgets all rows. */
+    public void clear() {
+        for (int i = 0; i < size; i++) {
+            slotOf[rows[i]] = -1;
+        }
+        Arrays.fill(values, 0, size * dim, 0.0);
+        size = 0;
+    }
+
+    /** Adds {@code scale * src[offset .. offset+d)} to row {@code row}. */
+    public void add(int row, double[] src, int offset, double scale) {
+        int base = slot(row) * dim;
+        for (int c = 0; c < dim; c++) {
+            values[base + c] += scale * src[offset + c];
+        }
+    }
+
+    /**
+     * Adds one gradient row per id (duplicates summed).
+     *
+     * @param ids   row ids
+     * @param grads gradients [ids.length, d]
+     */
+    public void addRows(int[] ids, INDArray grads) {
+        if (grads.rank() != 2 || grads.size(0) != ids.length || grads.size(1) != dim) {
+            throw new IllegalArgumentException("grads must be [" + ids.length + ", " + dim + "], got "
+                    + Arrays.toString(grads.shape()));
+        }
+        double[] g = grads.dup('c').data().asDouble();
+        for (int i = 0; i < ids.length; i++) {
+            add(ids[i], g, i * dim, 1.0);
+        }
+    }
+
+    /**
+     * Scatter-adds the encoder's input gradient back into the table: position {@code (b, t)} of
+     * {@code dX} goes to row {@code ids[b * T + t]}; padding (id 0) is skipped, duplicates are summed.
+     *
+     * @param ids history ids, row-major [B, T], 0 = padding
+     * @param dX  gradient with respect to the gathered histories [B, T, d]
+     */
+    public void scatterHistories(int[] ids, INDArray dX) {
+        if (dX.rank() != 3 || dX.size(0) * dX.size(1) != ids.length || dX.size(2) != dim) {
+            throw new IllegalArgumentException("dX must be [B, T, " + dim + "] with B*T = " + ids.length
+                    + ", got " + Arrays.toString(dX.shape()));
+        }
+        double[] g = dX.dup('c').data().asDouble();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != 0) {
+                add(ids[i], g, i * dim, 1.0);
+            }
+        }
+    }
+
+    /** The gradients as a dense [size, d] array of the given type, rows in {@link #rows()} order. */
+    public INDArray values(DataType type) {
+        return Nd4j.createFromArray(Arrays.copyOf(values, size * dim)).reshape(size, dim).castTo(type);
+    }
+
+    /** Sum of squared gradient elements (for global-norm clipping). */
+    public double sumOfSquares() {
+        double s = 0;
+        for (int i = 0; i < size * dim; i++) {
+            s += values[i] * values[i];
+        }
+        return s;
+    }
+
+    /** Multiplies every gradient element by {@code factor}. */
+    public void scale(double factor) {
+        for (int i = 0; i < size * dim; i++) {
+            values[i] *= factor;
+        }
+    }
+
+    private int slot(int row) {
+        if (row < 0 || row >= tableSize) {
+            throw new IndexOutOfBoundsException("table row " + row + " not in 0.." + (tableSize - 1));
+        }
+        int s = slotOf[row];
+        if (s < 0) {
+            if (size == rows.length) {
+                rows = Arrays.copyOf(rows, size * 2);
+                values = Arrays.copyOf(values, size * 2 * dim);
+            }
+            s = size++;
+            rows[s] = row;
+            slotOf[row] = s;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.eimf.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.eimf.ibim.Param;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class OptimizerTest {
+    private static final AdamConfig CFG = new AdamConfig(0.1, 0.9, 0.999, 1e-8);
+
+    @Test
+    void denseAdamMatchesHandComputedTwoSteps() {
+        INDArray w = Nd4j.createFromArray(1.0, -2.0);
+        INDArray g = Nd4j.createFromArray(0.5, -1.0);
+        Param p = new Param("w", w, g);
+        DenseAdam adam = new DenseAdam(CFG, List.of(p));
+        adam.step(1);
+        // m = (0.05, -0.1), v = (0.00025, 0.001), lr_1 = 0.1 * sqrt(0.001) / 0.1
+        assertArrayEquals(new double[] {0.9000000632455132, -1.9000000316227665}, w.toDoubleVector(), 1e-13);
+        g.assign(Nd4j.createFromArray(-0.2, 0.3));
+        adam.step(2);
+        assertArrayEquals(new double[] {0.8654394987576699, -1.8572151854374255}, w.toDoubleVector(), 1e-13);
+        assertArrayEquals(new double[] {0.025, -0.06}, adam.firstMoment(0).toDoubleVector(), 1e-15);
+        assertArrayEquals(new double[] {0.00028975, 0.001089}, adam.secondMoment(0).toDoubleVector(), 1e-15);
+    }
+
+    @Test
+    void lazyTableAdamMatchesDenseOnTouchedRowsAndLeavesOthers() {
+        INDArray table = Nd4j.createFromArray(new double[][] {{0, 0}, {1, -2}, {3, 4}, {5, 6}});
+        INDArray before = table.dup();
+        TableAdam adam = new TableAdam(CFG, TableAdam.Mode.LAZY, table);
+        TableGradient g = new TableGradient(4, 2);
+        g.add(1, new double[] {0.5, -1.0}, 0, 1.0);
+        adam.step(1, g);
+        assertArrayEquals(new double[] {0.9000000632455132, -1.9000000316227665}, table.getRow(1).toDoubleVector(), 1e-13);
+        g.clear();
+        g.add(1, new double[] {-0.2, 0.3}, 0, 1.0);
+        g.add(3, new double[] {0.4, 0.0}, 0, 1.0);
+        adam.step(2, g);
+        assertArrayEquals(new double[] {0.8654394987576699, -1.8572151854374255}, table.getRow(1).toDoubleVector(), 1e-13);
+        // Row 3 first touched at step 2: m = 0.04, v = 0.00016, lr_2 = 0.1 * sqrt(1 - 0.999^2) / (1 - 0.81).
+        double lr2 = 0.1 * Math.sqrt(1 - 0.999 * 0.999) / (1 - 0.81);
+        assertEquals(5 - lr2 * 0.04 / (Math.sqrt(0.00016) + 1e-8), table.getDouble(3, 0), 1e-13);
+        assertEquals(6, table.getDouble(3, 1), 0); // zero gradient element: m = v = 0, no move
+        assertArrayEquals(before.getRow(0).toDoubleVector(), table.getRow(0).toDoubleVector(), 0);
+        assertArrayEquals(before.getRow(2).toDoubleVector(), table.getRow(2).toDoubleVector(), 0);
+    }
+
+    @Test
+    void denseTableAdamMovesRowsWithMomentum() {
+        INDArray table = Nd4j.createFromArray(new double[][] {{0, 0}, {1, -2}, {3, 4}});
+        TableAdam adam = new TableAdam(CFG, TableAdam.Mode.DENSE, table);
+        TableGradient g = new TableGradient(3, 2);
+        g.add(1, new double[] {0.5, -1.0}, 0, 1.0);
+        adam.step(1, g);
+        g.clear();
+        g.add(2, new double[] {0.1, 0.1}, 0, 1.0);
+        double rowOneBefore = table.getDouble(1, 0);
+        adam.step(2, g);
+        // Row 1 got no gradient at step 2 but its decayed momentum still moves it (TF AdamOptimizer).
+        double lr2 = 0.1 * Math.sqrt(1 - 0.999 * 0.999) / (1 - 0.81);
+        double m = 0.9 * 0.05;
+        double v = 0.999 * 0.00025;
+        assertEquals(rowOneBefore - lr2 * m / (Math.sqrt(v) + 1e-8), table.getDouble(1, 0), 1e-13);
+        assertNotEquals(3.0, table.getDouble(2, 0));
+    }
+
+    @Test
+    void scatterSumsDuplicatesAndSkipsPadding() {
+        int[] ids = {2, 0, 2, 1};
+        INDArray dX = Nd4j.createFromArray(new double[] {1, 2, 10, 20, 3, 4, 5, 6}).reshape(2, 2, 2);
+        TableGradient g = new TableGradient(3, 2);
+        g.scatterHistories(ids, dX);
+        assertArrayEquals(new int[] {2, 1}, g.rows());
+        assertArrayEquals(new double[] {4, 6}, g.gradientOf(2), 0);
+        assertArrayEquals(new double[] {5, 6}, g.gradientOf(1), 0);
+        assertArrayEquals(new double[] {0, 0}, g.gradientOf(0), 0);
+        INDArray vals = g.values(DataType.FLOAT);
+        assertEquals(DataType.FLOAT, vals.dataType());
+        assertArrayEquals(new float[] {4, 6, 5, 6}, vals.reshape(4).toFloatVector(), 0);
+        g.clear();
+        assertEquals(0, g.size());
+        assertArrayEquals(new double[] {0, 0}, g.gradientOf(2), 0);
+    }
+
+    @Test
+    void globalNormClippingScalesEverything() {
+        Param p = new Param("w", Nd4j.createFromArray(0.0, 0.0), Nd4j.createFromArray(3.0, 0.0));
+        TableGradient g = new TableGradient(2, 2);
+        g.add(1, new double[] {0, 4}, 0, 1.0);
+        double norm = GradientClipping.clipByGlobalNorm(List.of(p), g, 1.0);
+        assertEquals(5.0, norm, 1e-12);
+        assertArrayEquals(new double[] {0.6, 0}, p.grad().toDoubleVector(), 1e-12);
+        assertArrayEquals(new double[] {0, 0.8}, g.gradientOf(1), 1e-12);
+        assertEquals(1.0, GradientClipping.clipByGlobalNorm(List.of(p), g, 2.0), 1e-12); // under the limit: unchanged
+        assertArrayEquals(new double[] {0.6, 0}, p.grad().toDoubleVector(), 1e-12);
+    }
+}
