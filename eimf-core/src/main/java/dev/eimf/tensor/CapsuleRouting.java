@@ -1,0 +1,186 @@
+package dev.eimf.tensor;
+
+/**
+ * Dynamic routing of the ComiRec capsule encoders (ComiRec-DR and its MIND variant), forward and
+ * backward, as fused per-user loops.
+ *
+ * <p>Prediction vectors live in a packed buffer {@code u}: one row of {@code rowLen} elements per real
+ * (non-padded) history position; the vector of interest {@code k} of row {@code r} starts at
+ * {@code r * rowLen + k * kStride} (DR: {@code rowLen = K*d, kStride = d}; MIND shares one vector for all
+ * interests: {@code rowLen = d, kStride = 0}). {@code rowOf[b*T + t]} maps a history position to its
+ * row, or -1 for padding.
+ *
+ * <p>Routing, per user, with logits {@code b[k,t]} (zero, or given):
+ * <pre>
+ * repeat iterations times:
+ *   c[k,t] = softmax over k of b[k,t]   (0 on padded t)
+ *   s_k    = sum_t c[k,t] u[t,k]
+ *   v_k    = squash(s_k)
+ *   if not the last iteration: b[k,t] += u[t,k] . v_k     (u under stop-gradient)
+ * </pre>
+ * As in the official code the logit updates read {@code u} through {@code tf.stop_gradient}, and the
+ * logits start from a constant; so no gradient flows through {@code b}, the coupling {@code c} of the
+ * last iteration is a constant for the backward pass, and only the last {@code s = sum c u},
+ * {@code v = squash(s)} carries gradient to {@code u} (and through it to the weights and the inputs).
+ * {@link #backward} computes exactly that: {@code du[t,k] = c[k,t] * squash'(s_k)^T dv_k}.
+ */
+public final class CapsuleRouting {
+
+    private CapsuleRouting() {
+    }
+
+    /** Shapes of one routing problem. */
+    public record Dims(int batch, int maxLen, int numInterests, int dim, int rowLen, int kStride) {
+        public Dims {
+            if (batch < 1 || maxLen < 1 || numInterests < 1 || dim < 1) {
+                throw new IllegalArgumentException("bad routing dims " + batch + "/" + maxLen + "/" + numInterests + "/" + dim);
+            }
+            if (kStride != 0 && kStride != dim) {
+                throw new IllegalArgumentException("kStride must be 0 (shared) or dim, got " + kStride);
+            }
+            if (rowLen != (kStride == 0 ? dim : numInterests * dim)) {
+                throw new IllegalArgumentException("rowLen " + rowLen + " does not match kStride " + kStride);
+            }
+        }
+    }
+
+    /**
+     * Runs the routing.
+     *
+     * @param u              packed prediction vectors (see the class comment)
+     * @param rowOf          [B*T] row of each position, -1 for padding
+     * @param iterations     routing iterations (at least 1)
+     * @param initLogits     [B*K*T] starting logits (index (b*K+k)*T+t), or null for zeros
+     * @param fixedCoupling  [B*K*T] coupling to use instead of routing (one step {@code s = sum c u}), or
+     *                       null to route; lets checks evaluate the function the backward pass differentiates
+     * @param couplingOut    [B*K*T] receives the last coupling, 0 on padding
+     * @param sOut           [B*K*d] receives the last pre-squash capsules
+     * @param v              [B*K*d] window receiving the interest capsules {@code squash(s)}
+     */
+    public static void forward(Dims dims, Buf u, int[] rowOf, int iterations, double[] initLogits,
+                               double[] fixedCoupling, double[] couplingOut, double[] sOut, Buf v) {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        }
+        final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
+        final int rowLen = dims.rowLen(), kStride = dims.kStride();
+        double[] uu = new double[T * rowLen];
+        double[] logits = new double[K * T];
+        double[] c = new double[K * T];
+        double[] vv = new double[K * d];
+        int[] pos = new int[T];
+        for (int b = 0; b < B; b++) {
+            int n = 0;
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r >= 0) {
+                    u.get(r * rowLen, uu, n * rowLen, rowLen);
+                    pos[n++] = t;
+                }
+            }
+            // logits and coupling in local layout [k][i] over the n real positions
+            for (int k = 0; k < K; k++) {
+                for (int i = 0; i < n; i++) {
+                    int g = (b * K + k) * T + pos[i];
+                    logits[k * n + i] = initLogits == null ? 0.0 : initLogits[g];
+                    c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
+                }
+            }
+            int sOff = b * K * d;
+            int rounds = fixedCoupling == null ? iterations : 1;
+            for (int it = 0; it < rounds; it++) {
+                if (fixedCoupling == null) {
+                    softmaxOverInterests(logits, c, K, n);
+                }
+                for (int k = 0; k < K; k++) {
+                    int so = sOff + k * d;
+                    java.util.Arrays.fill(sOut, so, so + d, 0.0);
+                    for (int i = 0; i < n; i++) {
+                        double cki = c[k * n + i];
+                        int uo = i * rowLen + k * kStride;
+                        for (int j = 0; j < d; j++) {
+                            sOut[so + j] += cki * uu[uo + j];
+                        }
+                    }
+                    Kernels.squash(sOut, so, d, vv, k * d);
+                }
+                if (it < rounds - 1) {
+                    for (int k = 0; k < K; k++) {
+                        for (int i = 0; i < n; i++) {
+                            int uo = i * rowLen + k * kStride;
+                            double dot = 0;
+                            for (int j = 0; j < d; j++) {
+                                dot += uu[uo + j] * vv[k * d + j];
+                            }
+                            logits[k * n + i] += dot;
+                        }
+                    }
+                }
+            }
+            v.set(sOff, vv, 0, K * d);
+            int cb = b * K * T;
+            java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
+            for (int k = 0; k < K; k++) {
+                for (int i = 0; i < n; i++) {
+                    couplingOut[cb + k * T + pos[i]] = c[k * n + i];
+                }
+            }
+        }
+    }
+
+    private static void softmaxOverInterests(double[] logits, double[] c, int K, int n) {
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < K; k++) {
+                max = Math.max(max, logits[k * n + i]);
+            }
+            double sum = 0;
+            for (int k = 0; k < K; k++) {
+                double e = Math.exp(logits[k * n + i] - max);
+                c[k * n + i] = e;
+                sum += e;
+            }
+            for (int k = 0; k < K; k++) {
+                c[k * n + i] /= sum;
+            }
+        }
+    }
+
+    /**
+     * Backward of the last routing step with the coupling held constant (see the class comment).
+     *
+     * @param coupling [B*K*T] the forward pass's last coupling
+     * @param s        [B*K*d] the forward pass's last pre-squash capsules
+     * @param dv       [B*K*d] gradient with respect to the capsules
+     * @param du       packed buffer like {@code u}; rows of real positions are overwritten with the gradient
+     */
+    public static void backward(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du) {
+        final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
+        final int rowLen = dims.rowLen(), kStride = dims.kStride();
+        double[] dvv = new double[K * d];
+        double[] ds = new double[K * d];
+        double[] row = new double[rowLen];
+        for (int b = 0; b < B; b++) {
+            int sOff = b * K * d;
+            dv.get(sOff, dvv, 0, K * d);
+            for (int k = 0; k < K; k++) {
+                Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds, k * d);
+            }
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r < 0) {
+                    continue;
+                }
+                java.util.Arrays.fill(row, 0.0);
+                for (int k = 0; k < K; k++) {
+                    double ckt = coupling[(b * K + k) * T + t];
+                    int o = k * kStride;
+                    for (int j = 0; j < d; j++) {
+                        row[o + j] += ckt * ds[k * d + j];
+                    }
+                }
+                du.set(r * rowLen, row, 0, rowLen);
+            }
+        }
+    }
+}
