@@ -35,7 +35,7 @@ class EncoderConfigTest {
         assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.DR).maxLen(-1).build());
         assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.SA).hidden(0).build());
         assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.MIND).routingIterations(0).build());
-        assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.SA).dataType(DataType.HALF).build());
+        assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.SA).dataType(DataType.INT32).build());
         assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.SA).reluProjection(true).build());
         assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder(EncoderType.DR).truncatedRoutingLogits(true).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
