@@ -106,10 +106,9 @@ abstract class AbstractEncoder<W extends AbstractEncoder.Workspace> implements I
     }
 
     /** Copies the packed rows' inputs: {@code dst[r] = x[srcOf[r]]} for d-long rows. */
-    static void gatherRows(Buf x, MaskIndex idx, int d, Buf dst, double[] tmp) {
+    static void gatherRows(Buf x, MaskIndex idx, int d, Buf dst) {
         for (int r = 0; r < idx.rows; r++) {
-            x.get(idx.srcOf[r] * d, tmp, 0, d);
-            dst.set(r * d, tmp, 0, d);
+            Buf.copy(x, idx.srcOf[r] * d, dst, r * d, d);
         }
     }
 

@@ -101,6 +101,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final double[] coupling;  // [B*K*T]
         final double[] s;         // [B*K*d]
         final double[] logits;    // [B*K*T] (MIND)
+        final Buf ones;           // [max(B*T, B*K)] of 1, for column sums
 
         Work(EncoderConfig c, int batch, boolean shared) {
             this.batch = batch;
@@ -120,6 +121,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             coupling = new double[batch * k * c.maxLen()];
             s = new double[batch * k * d];
             logits = shared ? new double[batch * k * c.maxLen()] : null;
+            ones = Kernels.ones(t, batch * Math.max(c.maxLen(), k));
         }
 
         @Override
@@ -160,7 +162,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final int n = idx.rows;
         final int rowLen = dimsPerUser.rowLen();
 
-        gatherRows(Buf.ofCopyIfNeeded(x), idx, d, wk.xRows, new double[d]);
+        gatherRows(Buf.ofCopyIfNeeded(x), idx, d, wk.xRows);
         Buf wv = Buf.of(w.value());
         if (shared) {
             Blas.gemm(false, false, n, d, d, 1.0, wk.xRows, 0, d, wv, 0, d, 0.0, wk.u, 0, d);
@@ -226,11 +228,9 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
 
             Buf dCaps = g;
             if (projW != null) {
-                double[] tmp = new double[batch * K * d];
-                g.get(0, tmp, 0, tmp.length);
-                wk.dProj.set(0, tmp, 0, tmp.length);
+                Buf.copy(g, 0, wk.dProj, 0, batch * K * d);
                 Kernels.reluBackwardInPlace(wk.dProj, wk.out, batch * K * d);
-                Kernels.addColumnSums(wk.dProj, batch * K, d, Buf.of(projB.grad()), 0);
+                Kernels.addColumnSums(wk.dProj, batch * K, d, wk.ones, Buf.of(projB.grad()), 0);
                 Blas.gemm(true, false, d, d, batch * K, 1.0, wk.caps, 0, d, wk.dProj, 0, d, 1.0, Buf.of(projW.grad()), 0, d);
                 Blas.gemm(false, true, batch * K, d, d, 1.0, wk.dProj, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.dCaps, 0, d);
                 dCaps = wk.dCaps;
@@ -240,7 +240,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             Buf wv = Buf.of(w.value());
             Buf wg = Buf.of(w.grad());
             if (shared) {
-                Kernels.addColumnSums(wk.dU, n, d, Buf.of(bias.grad()), 0);
+                Kernels.addColumnSums(wk.dU, n, d, wk.ones, Buf.of(bias.grad()), 0);
                 Blas.gemm(true, false, d, d, n, 1.0, wk.xRows, 0, d, wk.dU, 0, d, 1.0, wg, 0, d);
                 Blas.gemm(false, true, n, d, d, 1.0, wk.dU, 0, d, wv, 0, d, 0.0, wk.dXr, 0, d);
             } else {
@@ -258,10 +258,8 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                 }
             }
             wk.dx.zero();
-            double[] row = new double[d];
             for (int r = 0; r < n; r++) {
-                wk.dXr.get(r * d, row, 0, d);
-                wk.dx.set(idx.srcOf[r] * d, row, 0, d);
+                Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, d);
             }
             return wk.dx.array();
         }

@@ -77,6 +77,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final Buf dXp;     // [N,d]
         final Buf out;     // [B,K,d]
         final Buf dx;      // [B,T,d]
+        final Buf ones;    // [N] of 1, for column sums
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
@@ -92,6 +93,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             dXp = Buf.zeros(t, n, c.dim());
             out = Buf.zeros(t, batch, c.numInterests(), c.dim());
             dx = Buf.zeros(t, batch, c.maxLen(), c.dim());
+            ones = Kernels.ones(t, n);
         }
 
         @Override
@@ -119,22 +121,23 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final int n = idx.rows;
 
         Buf xb = Buf.ofCopyIfNeeded(x);
-        Buf p = Buf.of(pos.value());
+        double[] posv = new double[T * d];
+        Buf.of(pos.value()).get(0, posv, 0, T * d);
         double[] row = new double[d];
-        double[] prow = new double[d];
         for (int r = 0; r < n; r++) {
             int src = idx.srcOf[r];
+            Buf.copy(xb, src * d, w.xRows, r * d, d);
             xb.get(src * d, row, 0, d);
-            w.xRows.set(r * d, row, 0, d);
-            p.get((src % T) * d, prow, 0, d);
+            int po = (src % T) * d;
             for (int j = 0; j < d; j++) {
-                row[j] += prow[j];
+                row[j] += posv[po + j];
             }
             w.xp.set(r * d, row, 0, d);
         }
-        // H = tanh(XP W1 + b1); S = H W2 (b2 added in the softmax loop)
-        Blas.gemm(false, false, n, h, d, 1.0, w.xp, 0, d, Buf.of(w1.value()), 0, h, 0.0, w.hid, 0, h);
-        Kernels.addBiasTanh(w.hid, n, h, Buf.of(b1.value()));
+        // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
+        Kernels.fillRows(w.hid, n, h, Buf.of(b1.value()));
+        Blas.gemm(false, false, n, h, d, 1.0, w.xp, 0, d, Buf.of(w1.value()), 0, h, 1.0, w.hid, 0, h);
+        Kernels.tanhInPlace(w.hid, n * h);
         Blas.gemm(false, false, n, K, h, 1.0, w.hid, 0, h, Buf.of(w2.value()), 0, K, 0.0, w.score, 0, K);
 
         Buf bias2 = Buf.of(b2.value());
@@ -225,21 +228,25 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
             }
             Buf dS = w.score;
-            Kernels.addColumnSums(dS, n, K, Buf.of(b2.grad()), 0);
+            Kernels.addColumnSums(dS, n, K, w.ones, Buf.of(b2.grad()), 0);
             Blas.gemm(true, false, h, K, n, 1.0, w.hid, 0, h, dS, 0, K, 1.0, Buf.of(w2.grad()), 0, K);
             Blas.gemm(false, true, n, h, K, 1.0, dS, 0, K, Buf.of(w2.value()), 0, K, 0.0, w.dHid, 0, h);
             Kernels.tanhBackwardInPlace(w.dHid, w.hid, n * h);
-            Kernels.addColumnSums(w.dHid, n, h, Buf.of(b1.grad()), 0);
+            Kernels.addColumnSums(w.dHid, n, h, w.ones, Buf.of(b1.grad()), 0);
             Blas.gemm(true, false, d, h, n, 1.0, w.xp, 0, d, w.dHid, 0, h, 1.0, Buf.of(w1.grad()), 0, h);
             Blas.gemm(false, true, n, d, h, 1.0, w.dHid, 0, h, Buf.of(w1.value()), 0, h, 0.0, w.dXp, 0, d);
 
             // positions see only the path through H
-            Buf dPos = Buf.of(pos.grad());
+            double[] dPos = new double[T * d];
             double[] row = new double[d];
             for (int r = 0; r < n; r++) {
                 w.dXp.get(r * d, row, 0, d);
-                dPos.add((idx.srcOf[r] % T) * d, row, 0, d);
+                int po = (idx.srcOf[r] % T) * d;
+                for (int j = 0; j < d; j++) {
+                    dPos[po + j] += row[j];
+                }
             }
+            Buf.of(pos.grad()).add(0, dPos, 0, T * d);
             // X also feeds V = A^T X directly: dX_b += A_b G_b
             for (int b = 0; b < batch; b++) {
                 int start = idx.groupStart[b], len = idx.groupSize(b);
@@ -249,8 +256,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             }
             w.dx.zero();
             for (int r = 0; r < n; r++) {
-                w.dXp.get(r * d, row, 0, d);
-                w.dx.set(idx.srcOf[r] * d, row, 0, d);
+                Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, d);
             }
             return w.dx.array();
         }

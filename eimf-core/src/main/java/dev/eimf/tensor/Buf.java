@@ -107,6 +107,22 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     /** Adds {@code n} values from {@code src[srcOff..]} onto elements from {@code off}. */
     public abstract void add(int off, double[] src, int srcOff, int n);
 
+    /**
+     * Copies {@code n} elements from {@code src[srcOff..]} to {@code dst[dstOff..]}; a memory copy when
+     * both have the same type.
+     */
+    public static void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        if (src instanceof F fs && dst instanceof F fd) {
+            fd.b.put(dstOff, fs.b, srcOff, n);
+        } else if (src instanceof D ds && dst instanceof D dd) {
+            dd.b.put(dstOff, ds.b, srcOff, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst.set(dstOff + i, src.get(srcOff + i));
+            }
+        }
+    }
+
     /** Sets elements {@code [off, off+n)} to zero. */
     public abstract void zero(int off, int n);
 
@@ -158,23 +174,40 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public void get(int off, double[] dst, int dstOff, int n) {
+            float[] tmp = Scratch.floats(n);
+            b.get(off, tmp, 0, n);
             for (int i = 0; i < n; i++) {
-                dst[dstOff + i] = b.get(off + i);
+                dst[dstOff + i] = tmp[i];
             }
         }
 
         @Override
         public void set(int off, double[] src, int srcOff, int n) {
+            float[] tmp = Scratch.floats(n);
             for (int i = 0; i < n; i++) {
-                b.put(off + i, (float) src[srcOff + i]);
+                tmp[i] = (float) src[srcOff + i];
             }
+            b.put(off, tmp, 0, n);
         }
 
         @Override
         public void add(int off, double[] src, int srcOff, int n) {
+            float[] tmp = Scratch.floats(n);
+            b.get(off, tmp, 0, n);
             for (int i = 0; i < n; i++) {
-                b.put(off + i, (float) (b.get(off + i) + src[srcOff + i]));
+                tmp[i] = (float) (tmp[i] + src[srcOff + i]);
             }
+            b.put(off, tmp, 0, n);
+        }
+
+        /** Bulk read into a float array. */
+        public void get(int off, float[] dst, int dstOff, int n) {
+            b.get(off, dst, dstOff, n);
+        }
+
+        /** Bulk write from a float array. */
+        public void set(int off, float[] src, int srcOff, int n) {
+            b.put(off, src, srcOff, n);
         }
 
         @Override
@@ -239,9 +272,12 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public void add(int off, double[] src, int srcOff, int n) {
+            double[] tmp = Scratch.doubles(n);
+            b.get(off, tmp, 0, n);
             for (int i = 0; i < n; i++) {
-                b.put(off + i, b.get(off + i) + src[srcOff + i]);
+                tmp[i] += src[srcOff + i];
             }
+            b.put(off, tmp, 0, n);
         }
 
         @Override

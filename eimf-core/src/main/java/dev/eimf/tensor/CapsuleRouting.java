@@ -107,12 +107,7 @@ public final class CapsuleRouting {
                 if (it < rounds - 1) {
                     for (int k = 0; k < K; k++) {
                         for (int i = 0; i < n; i++) {
-                            int uo = i * rowLen + k * kStride;
-                            double dot = 0;
-                            for (int j = 0; j < d; j++) {
-                                dot += uu[uo + j] * vv[k * d + j];
-                            }
-                            logits[k * n + i] += dot;
+                            logits[k * n + i] += dot(uu, i * rowLen + k * kStride, vv, k * d, d);
                         }
                     }
                 }
@@ -126,6 +121,22 @@ public final class CapsuleRouting {
                 }
             }
         }
+    }
+
+    /** Dot product with four accumulators, to break the floating-point add chain. */
+    private static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[ao + j] * b[bo + j];
+            s1 += a[ao + j + 1] * b[bo + j + 1];
+            s2 += a[ao + j + 2] * b[bo + j + 2];
+            s3 += a[ao + j + 3] * b[bo + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[ao + j] * b[bo + j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static void softmaxOverInterests(double[] logits, double[] c, int K, int n) {

@@ -1,6 +1,5 @@
 package dev.eimf.tensor;
 
-import java.nio.FloatBuffer;
 
 /**
  * Fused element-wise and reduction loops on {@link Buf} windows, used where a chain of small ND4J ops
@@ -11,33 +10,56 @@ public final class Kernels {
     private Kernels() {
     }
 
+    /** Chunk of direct memory processed on the heap at a time: fits L1/L2 and lets C2 vectorise. */
+    private static final int CHUNK = 4096;
+
+    /** Writes {@code bias} into every row of a row-major {@code rows x cols} block at offset 0. */
+    public static void fillRows(Buf z, int rows, int cols, Buf bias) {
+        for (int r = 0; r < rows; r++) {
+            Buf.copy(bias, 0, z, r * cols, cols);
+        }
+    }
+
     /**
-     * {@code z[r, j] = tanh(z[r, j] + bias[j])} in place for a row-major {@code rows x cols} block at
-     * offset 0. FLOAT uses a rational approximation (max error about 3e-7, below float resolution near 1);
-     * DOUBLE uses {@link Math#tanh} so that finite-difference checks see the exact function.
+     * {@code z[i] = tanh(z[i])} in place for {@code i < n}. FLOAT uses a rational approximation (max error
+     * about 3e-7, below float resolution near 1) on heap chunks, where C2 vectorises it; DOUBLE uses
+     * {@link Math#tanh} so that finite-difference checks see the exact function.
      */
-    public static void addBiasTanh(Buf z, int rows, int cols, Buf bias) {
-        if (z instanceof Buf.F fz && bias instanceof Buf.F fb) {
-            FloatBuffer zb = fz.nio();
-            FloatBuffer bb = fb.nio();
-            float[] bv = new float[cols];
-            bb.get(0, bv, 0, cols);
-            float[] row = new float[cols];
-            for (int r = 0; r < rows; r++) {
-                int o = r * cols;
-                zb.get(o, row, 0, cols);
-                for (int j = 0; j < cols; j++) {
-                    row[j] = tanhFloat(row[j] + bv[j]);
-                }
-                zb.put(o, row, 0, cols);
+    public static void tanhInPlace(Buf z, int n) {
+        if (z instanceof Buf.F fz) {
+            float[] chunk = new float[CHUNK];
+            for (int off = 0; off < n; off += CHUNK) {
+                int len = Math.min(CHUNK, n - off);
+                fz.get(off, chunk, 0, len);
+                tanhFloat(chunk, len);
+                fz.set(off, chunk, 0, len);
             }
         } else {
-            for (int r = 0; r < rows; r++) {
-                int o = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    z.set(o + j, Math.tanh(z.get(o + j) + bias.get(j)));
-                }
+            for (int i = 0; i < n; i++) {
+                z.set(i, Math.tanh(z.get(i)));
             }
+        }
+    }
+
+    /** {@link #tanhFloat(float)} over {@code a[0..n)}, written as one flat loop so that C2 vectorises it. */
+    static void tanhFloat(float[] a, int n) {
+        final float clamp = 7.90531110763549805f;
+        for (int i = 0; i < n; i++) {
+            float xc = Math.max(-clamp, Math.min(clamp, a[i]));
+            float x2 = xc * xc;
+            float p = -2.76076847742355e-16f;
+            p = p * x2 + 2.00018790482477e-13f;
+            p = p * x2 + -8.60467152213735e-11f;
+            p = p * x2 + 5.12229709037114e-08f;
+            p = p * x2 + 1.48572235717979e-05f;
+            p = p * x2 + 6.37261928875436e-04f;
+            p = p * x2 + 4.89352455891786e-03f;
+            p = p * xc;
+            float q = 1.19825839466702e-06f;
+            q = q * x2 + 1.18534705686654e-04f;
+            q = q * x2 + 2.26843463243900e-03f;
+            q = q * x2 + 4.89352518554385e-03f;
+            a[i] = p / q;
         }
     }
 
@@ -67,11 +89,16 @@ public final class Kernels {
     /** {@code g[i] *= 1 - y[i]^2} for {@code i < n}: the tanh backward from its output {@code y}. */
     public static void tanhBackwardInPlace(Buf g, Buf y, int n) {
         if (g instanceof Buf.F fg && y instanceof Buf.F fy) {
-            FloatBuffer gb = fg.nio();
-            FloatBuffer yb = fy.nio();
-            for (int i = 0; i < n; i++) {
-                float v = yb.get(i);
-                gb.put(i, gb.get(i) * (1f - v * v));
+            float[] gc = new float[CHUNK];
+            float[] yc = new float[CHUNK];
+            for (int off = 0; off < n; off += CHUNK) {
+                int len = Math.min(CHUNK, n - off);
+                fg.get(off, gc, 0, len);
+                fy.get(off, yc, 0, len);
+                for (int i = 0; i < len; i++) {
+                    gc[i] = gc[i] * (1f - yc[i] * yc[i]);
+                }
+                fg.set(off, gc, 0, len);
             }
         } else {
             for (int i = 0; i < n; i++) {
@@ -81,16 +108,21 @@ public final class Kernels {
         }
     }
 
-    /** {@code out[outOff + j] += sum_r m[r, j]} over a row-major {@code rows x cols} block at offset 0. */
-    public static void addColumnSums(Buf m, int rows, int cols, Buf out, int outOff) {
-        double[] acc = new double[cols];
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                acc[j] += m.get(o + j);
-            }
+    /**
+     * {@code out[outOff + j] += sum_r m[r, j]} over a row-major {@code rows x cols} block at offset 0, as a
+     * BLAS product with {@code ones} (at least {@code rows} elements equal to 1).
+     */
+    public static void addColumnSums(Buf m, int rows, int cols, Buf ones, Buf out, int outOff) {
+        Blas.gemm(false, false, 1, cols, rows, 1.0, ones, 0, rows, m, 0, cols, 1.0, out, outOff, cols);
+    }
+
+    /** A vector of n ones of the given type. */
+    public static Buf ones(org.nd4j.linalg.api.buffer.DataType type, int n) {
+        Buf b = Buf.zeros(type, n);
+        for (int i = 0; i < n; i++) {
+            b.set(i, 1.0);
         }
-        out.add(outOff, acc, 0, cols);
+        return b;
     }
 
     /** {@code x[r, j] += bias[j]} in place over a row-major {@code rows x cols} block. */

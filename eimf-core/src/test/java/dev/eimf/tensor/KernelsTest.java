@@ -20,7 +20,7 @@ class KernelsTest {
     }
 
     @Test
-    void addBiasTanhAgreesAcrossTypes() {
+    void biasAndTanhAgreeAcrossTypes() {
         Buf f = Buf.zeros(DataType.FLOAT, 3, 5);
         Buf d = Buf.zeros(DataType.DOUBLE, 3, 5);
         Buf bf = Buf.zeros(DataType.FLOAT, 5);
@@ -35,10 +35,28 @@ class KernelsTest {
             bf.set(j, j - 2f);
             bd.set(j, j - 2f);
         }
-        Kernels.addBiasTanh(f, 3, 5, bf);
-        Kernels.addBiasTanh(d, 3, 5, bd);
+        Buf zf = Buf.zeros(DataType.FLOAT, 3, 5);
+        Buf zd = Buf.zeros(DataType.DOUBLE, 3, 5);
+        Kernels.fillRows(zf, 3, 5, bf);
+        Kernels.fillRows(zd, 3, 5, bd);
         for (int i = 0; i < 15; i++) {
-            assertEquals(d.get(i), f.get(i), 1e-6);
+            zf.add(i, f.get(i));
+            zd.add(i, d.get(i));
+        }
+        Kernels.tanhInPlace(zf, 15);
+        Kernels.tanhInPlace(zd, 15);
+        for (int i = 0; i < 15; i++) {
+            assertEquals(Math.tanh(d.get(i) + (i % 5) - 2), zd.get(i), 1e-15);
+            assertEquals(zd.get(i), zf.get(i), 1e-6);
+        }
+        // longer than one heap chunk
+        Buf big = Buf.zeros(DataType.FLOAT, 10000);
+        for (int i = 0; i < 10000; i++) {
+            big.set(i, (i - 5000) / 500.0);
+        }
+        Kernels.tanhInPlace(big, 10000);
+        for (int i = 0; i < 10000; i += 7) {
+            assertEquals(Math.tanh((float) ((i - 5000) / 500.0)), big.get(i), 1e-6);
         }
     }
 
