@@ -63,18 +63,25 @@ public final class CapsuleRouting {
             throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
         }
         final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
-        final int rowLen = dims.rowLen(), kStride = dims.kStride();
-        double[] uu = new double[T * rowLen];
+        final int rowLen = dims.rowLen();
+        final boolean sharedU = dims.kStride() == 0;
+        final int vecsPerPos = sharedU ? 1 : K;
+        // Every d-vector in its own array and every inner loop indexed by j alone: that is the form
+        // in which C2 vectorises (it gives up on differing offsets into possibly aliased arrays).
+        double[][] uu = new double[T * vecsPerPos][d];
+        double[][] s = new double[K][d];
+        double[][] vv = new double[K][d];
         double[] logits = new double[K * T];
         double[] c = new double[K * T];
-        double[] vv = new double[K * d];
         int[] pos = new int[T];
         for (int b = 0; b < B; b++) {
             int n = 0;
             for (int t = 0; t < T; t++) {
                 int r = rowOf[b * T + t];
                 if (r >= 0) {
-                    u.get(r * rowLen, uu, n * rowLen, rowLen);
+                    for (int q = 0; q < vecsPerPos; q++) {
+                        u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
+                    }
                     pos[n++] = t;
                 }
             }
@@ -86,33 +93,37 @@ public final class CapsuleRouting {
                     c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
                 }
             }
-            int sOff = b * K * d;
             int rounds = fixedCoupling == null ? iterations : 1;
             for (int it = 0; it < rounds; it++) {
                 if (fixedCoupling == null) {
                     softmaxOverInterests(logits, c, K, n);
                 }
                 for (int k = 0; k < K; k++) {
-                    int so = sOff + k * d;
-                    java.util.Arrays.fill(sOut, so, so + d, 0.0);
+                    double[] sk = s[k];
+                    java.util.Arrays.fill(sk, 0.0);
                     for (int i = 0; i < n; i++) {
                         double cki = c[k * n + i];
-                        int uo = i * rowLen + k * kStride;
+                        double[] ui = uu[sharedU ? i : i * K + k];
                         for (int j = 0; j < d; j++) {
-                            sOut[so + j] += cki * uu[uo + j];
+                            sk[j] += cki * ui[j];
                         }
                     }
-                    Kernels.squash(sOut, so, d, vv, k * d);
+                    Kernels.squash(sk, 0, d, vv[k], 0);
                 }
                 if (it < rounds - 1) {
                     for (int k = 0; k < K; k++) {
+                        double[] vk = vv[k];
                         for (int i = 0; i < n; i++) {
-                            logits[k * n + i] += dot(uu, i * rowLen + k * kStride, vv, k * d, d);
+                            logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
                         }
                     }
                 }
             }
-            v.set(sOff, vv, 0, K * d);
+            int sOff = b * K * d;
+            for (int k = 0; k < K; k++) {
+                System.arraycopy(s[k], 0, sOut, sOff + k * d, d);
+                v.set(sOff + k * d, vv[k], 0, d);
+            }
             int cb = b * K * T;
             java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
             for (int k = 0; k < K; k++) {
@@ -124,17 +135,17 @@ public final class CapsuleRouting {
     }
 
     /** Dot product with four accumulators, to break the floating-point add chain. */
-    private static double dot(double[] a, int ao, double[] b, int bo, int n) {
+    private static double dot(double[] a, double[] b, int n) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int j = 0;
         for (; j + 3 < n; j += 4) {
-            s0 += a[ao + j] * b[bo + j];
-            s1 += a[ao + j + 1] * b[bo + j + 1];
-            s2 += a[ao + j + 2] * b[bo + j + 2];
-            s3 += a[ao + j + 3] * b[bo + j + 3];
+            s0 += a[j] * b[j];
+            s1 += a[j + 1] * b[j + 1];
+            s2 += a[j + 2] * b[j + 2];
+            s3 += a[j + 3] * b[j + 3];
         }
         for (; j < n; j++) {
-            s0 += a[ao + j] * b[bo + j];
+            s0 += a[j] * b[j];
         }
         return (s0 + s1) + (s2 + s3);
     }
@@ -167,30 +178,42 @@ public final class CapsuleRouting {
      */
     public static void backward(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du) {
         final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
-        final int rowLen = dims.rowLen(), kStride = dims.kStride();
+        final int rowLen = dims.rowLen();
+        final boolean sharedU = dims.kStride() == 0;
         double[] dvv = new double[K * d];
-        double[] ds = new double[K * d];
-        double[] row = new double[rowLen];
+        double[][] ds = new double[K][d];
+        double[] vec = new double[d];
         for (int b = 0; b < B; b++) {
             int sOff = b * K * d;
             dv.get(sOff, dvv, 0, K * d);
             for (int k = 0; k < K; k++) {
-                Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds, k * d);
+                Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
             }
             for (int t = 0; t < T; t++) {
                 int r = rowOf[b * T + t];
                 if (r < 0) {
                     continue;
                 }
-                java.util.Arrays.fill(row, 0.0);
+                if (sharedU) {
+                    java.util.Arrays.fill(vec, 0.0);
+                }
                 for (int k = 0; k < K; k++) {
                     double ckt = coupling[(b * K + k) * T + t];
-                    int o = k * kStride;
-                    for (int j = 0; j < d; j++) {
-                        row[o + j] += ckt * ds[k * d + j];
+                    double[] dsk = ds[k];
+                    if (sharedU) {
+                        for (int j = 0; j < d; j++) {
+                            vec[j] += ckt * dsk[j];
+                        }
+                    } else {
+                        for (int j = 0; j < d; j++) {
+                            vec[j] = ckt * dsk[j];
+                        }
+                        du.set(r * rowLen + k * d, vec, 0, d);
                     }
                 }
-                du.set(r * rowLen, row, 0, rowLen);
+                if (sharedU) {
+                    du.set(r * rowLen, vec, 0, d);
+                }
             }
         }
     }
