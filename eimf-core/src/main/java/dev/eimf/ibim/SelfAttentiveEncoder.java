@@ -121,18 +121,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final int n = idx.rows;
 
         Buf xb = Buf.ofCopyIfNeeded(x);
-        double[] posv = new double[T * d];
-        Buf.of(pos.value()).get(0, posv, 0, T * d);
-        double[] row = new double[d];
+        Buf p = Buf.of(pos.value());
         for (int r = 0; r < n; r++) {
             int src = idx.srcOf[r];
             Buf.copy(xb, src * d, w.xRows, r * d, d);
-            xb.get(src * d, row, 0, d);
-            int po = (src % T) * d;
-            for (int j = 0; j < d; j++) {
-                row[j] += posv[po + j];
-            }
-            w.xp.set(r * d, row, 0, d);
+            Buf.copy(xb, src * d, w.xp, r * d, d);
+            Buf.addTo(p, (src % T) * d, w.xp, r * d, d);
         }
         // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
         Kernels.fillRows(w.hid, n, h, Buf.of(b1.value()));
@@ -237,16 +231,19 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             Blas.gemm(false, true, n, d, h, 1.0, w.dHid, 0, h, Buf.of(w1.value()), 0, h, 0.0, w.dXp, 0, d);
 
             // positions see only the path through H
-            double[] dPos = new double[T * d];
+            double[][] dPos = new double[T][d];
             double[] row = new double[d];
             for (int r = 0; r < n; r++) {
                 w.dXp.get(r * d, row, 0, d);
-                int po = (idx.srcOf[r] % T) * d;
+                double[] acc = dPos[idx.srcOf[r] % T];
                 for (int j = 0; j < d; j++) {
-                    dPos[po + j] += row[j];
+                    acc[j] += row[j];
                 }
             }
-            Buf.of(pos.grad()).add(0, dPos, 0, T * d);
+            Buf dPosBuf = Buf.of(pos.grad());
+            for (int t = 0; t < T; t++) {
+                dPosBuf.add(t * d, dPos[t], 0, d);
+            }
             // X also feeds V = A^T X directly: dX_b += A_b G_b
             for (int b = 0; b < batch; b++) {
                 int start = idx.groupStart[b], len = idx.groupSize(b);

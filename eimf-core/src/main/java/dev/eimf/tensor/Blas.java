@@ -61,6 +61,40 @@ public final class Blas {
         }
     }
 
+    /**
+     * {@code y = alpha * op(A) x + beta * y} with row-major A stored {@code m x n} (row stride {@code lda});
+     * {@code op(A)} is A or its transpose; x and y have unit stride.
+     */
+    public static void gemv(boolean transA, int m, int n, double alpha, Buf a, int aOff, int lda,
+                            Buf x, int xOff, double beta, Buf y, int yOff) {
+        if (a.dataType() != x.dataType() || a.dataType() != y.dataType()) {
+            throw new IllegalArgumentException("gemv operands differ in type: " + a.dataType() + ", "
+                    + x.dataType() + ", " + y.dataType());
+        }
+        int xLen = transA ? m : n;
+        int yLen = transA ? n : m;
+        if (yLen == 0) {
+            return;
+        }
+        checkRange("x", x, xOff, 1, xLen, Math.max(1, xLen));
+        checkRange("y", y, yOff, 1, yLen, yLen);
+        if (xLen == 0) {
+            for (int i = 0; i < yLen; i++) {
+                y.set(yOff + i, beta == 0.0 ? 0.0 : beta * y.get(yOff + i));
+            }
+            return;
+        }
+        checkRange("A", a, aOff, m, n, lda);
+        int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
+        if (y instanceof Buf.F) {
+            openblas.cblas_sgemv(openblas.CblasRowMajor, ta, m, n, (float) alpha, (FloatPointer) a.pointer(aOff), lda,
+                    (FloatPointer) x.pointer(xOff), 1, (float) beta, (FloatPointer) y.pointer(yOff), 1);
+        } else {
+            openblas.cblas_dgemv(openblas.CblasRowMajor, ta, m, n, alpha, (DoublePointer) a.pointer(aOff), lda,
+                    (DoublePointer) x.pointer(xOff), 1, beta, (DoublePointer) y.pointer(yOff), 1);
+        }
+    }
+
     /** Native code would read or write out of bounds silently, so every block is checked first. */
     private static void checkRange(String name, Buf buf, int off, int rows, int cols, int ld) {
         if (off < 0 || ld < cols || rows < 0 || cols < 0) {

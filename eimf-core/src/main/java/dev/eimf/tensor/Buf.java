@@ -18,7 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * array. Loops read and write in {@code double}; the FLOAT implementation rounds on write. There are
  * exactly two implementations so that call sites stay (bi)morphic and inline well.
  *
- * <p>A {@code Buf} keeps its array reachable, so the native memory outlives the window.
+ * <p>A {@code Buf} keeps its array reachable, so the native memory outlives the window. A {@code Buf}
+ * holds scratch space for its bulk conversions and must not be used from two threads at once (make one
+ * window per thread; they are cheap).
  */
 public abstract sealed class Buf permits Buf.F, Buf.D {
 
@@ -123,6 +125,24 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
         }
     }
 
+    /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < n}. */
+    public static void addTo(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        if (src instanceof F fs && dst instanceof F fd) {
+            float[] a = fs.scratch(n);
+            float[] b = fd.scratch2(n);
+            fs.b.get(srcOff, a, 0, n);
+            fd.b.get(dstOff, b, 0, n);
+            for (int i = 0; i < n; i++) {
+                b[i] += a[i];
+            }
+            fd.b.put(dstOff, b, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst.add(dstOff + i, src.get(srcOff + i));
+            }
+        }
+    }
+
     /** Sets elements {@code [off, off+n)} to zero. */
     public abstract void zero(int off, int n);
 
@@ -138,6 +158,22 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     public static final class F extends Buf {
         private final FloatBuffer b;
         private final FloatPointer base;
+        private float[] scratch = new float[0];
+        private float[] scratch2 = new float[0];
+
+        private float[] scratch(int n) {
+            if (scratch.length < n) {
+                scratch = new float[n];
+            }
+            return scratch;
+        }
+
+        private float[] scratch2(int n) {
+            if (scratch2.length < n) {
+                scratch2 = new float[n];
+            }
+            return scratch2;
+        }
 
         private F(INDArray a) {
             super(a);
@@ -174,25 +210,37 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public void get(int off, double[] dst, int dstOff, int n) {
-            float[] tmp = Scratch.floats(n);
+            float[] tmp = scratch(n);
             b.get(off, tmp, 0, n);
-            for (int i = 0; i < n; i++) {
-                dst[dstOff + i] = tmp[i];
+            if (dstOff == 0) { // the common case, in the form C2 vectorises
+                for (int i = 0; i < n; i++) {
+                    dst[i] = tmp[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[dstOff + i] = tmp[i];
+                }
             }
         }
 
         @Override
         public void set(int off, double[] src, int srcOff, int n) {
-            float[] tmp = Scratch.floats(n);
-            for (int i = 0; i < n; i++) {
-                tmp[i] = (float) src[srcOff + i];
+            float[] tmp = scratch(n);
+            if (srcOff == 0) {
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = (float) src[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = (float) src[srcOff + i];
+                }
             }
             b.put(off, tmp, 0, n);
         }
 
         @Override
         public void add(int off, double[] src, int srcOff, int n) {
-            float[] tmp = Scratch.floats(n);
+            float[] tmp = scratch(n);
             b.get(off, tmp, 0, n);
             for (int i = 0; i < n; i++) {
                 tmp[i] = (float) (tmp[i] + src[srcOff + i]);
@@ -227,6 +275,14 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     public static final class D extends Buf {
         private final DoubleBuffer b;
         private final DoublePointer base;
+        private double[] scratch = new double[0];
+
+        private double[] scratch(int n) {
+            if (scratch.length < n) {
+                scratch = new double[n];
+            }
+            return scratch;
+        }
 
         private D(INDArray a) {
             super(a);
@@ -272,7 +328,7 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public void add(int off, double[] src, int srcOff, int n) {
-            double[] tmp = Scratch.doubles(n);
+            double[] tmp = scratch(n);
             b.get(off, tmp, 0, n);
             for (int i = 0; i < n; i++) {
                 tmp[i] += src[srcOff + i];

@@ -41,8 +41,28 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Whether the JIT turns {@link Math#fma} into an instruction; without hardware FMA it is a slow
+     * software routine, so the plain form is used instead.
+     */
+    private static final boolean FMA = hardwareFma();
+
+    private static boolean hardwareFma() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean != null && "true".equals(bean.getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** {@link #tanhFloat(float)} over {@code a[0..n)}, written as one flat loop so that C2 vectorises it. */
     static void tanhFloat(float[] a, int n) {
+        if (FMA) {
+            tanhFloatFma(a, n);
+            return;
+        }
         final float clamp = 7.90531110763549805f;
         for (int i = 0; i < n; i++) {
             float xc = Math.max(-clamp, Math.min(clamp, a[i]));
@@ -59,6 +79,28 @@ public final class Kernels {
             q = q * x2 + 1.18534705686654e-04f;
             q = q * x2 + 2.26843463243900e-03f;
             q = q * x2 + 4.89352518554385e-03f;
+            a[i] = p / q;
+        }
+    }
+
+    /** {@link #tanhFloat(float[], int)} with fused multiply-adds (same polynomial). */
+    private static void tanhFloatFma(float[] a, int n) {
+        final float clamp = 7.90531110763549805f;
+        for (int i = 0; i < n; i++) {
+            float xc = Math.max(-clamp, Math.min(clamp, a[i]));
+            float x2 = xc * xc;
+            float p = -2.76076847742355e-16f;
+            p = Math.fma(p, x2, 2.00018790482477e-13f);
+            p = Math.fma(p, x2, -8.60467152213735e-11f);
+            p = Math.fma(p, x2, 5.12229709037114e-08f);
+            p = Math.fma(p, x2, 1.48572235717979e-05f);
+            p = Math.fma(p, x2, 6.37261928875436e-04f);
+            p = Math.fma(p, x2, 4.89352455891786e-03f);
+            p = p * xc;
+            float q = 1.19825839466702e-06f;
+            q = Math.fma(q, x2, 1.18534705686654e-04f);
+            q = Math.fma(q, x2, 2.26843463243900e-03f);
+            q = Math.fma(q, x2, 4.89352518554385e-03f);
             a[i] = p / q;
         }
     }
@@ -113,7 +155,7 @@ public final class Kernels {
      * BLAS product with {@code ones} (at least {@code rows} elements equal to 1).
      */
     public static void addColumnSums(Buf m, int rows, int cols, Buf ones, Buf out, int outOff) {
-        Blas.gemm(false, false, 1, cols, rows, 1.0, ones, 0, rows, m, 0, cols, 1.0, out, outOff, cols);
+        Blas.gemv(true, rows, cols, 1.0, m, 0, cols, ones, 0, 1.0, out, outOff);
     }
 
     /** A vector of n ones of the given type. */
