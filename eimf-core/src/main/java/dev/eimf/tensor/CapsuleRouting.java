@@ -134,20 +134,24 @@ public final class CapsuleRouting {
         }
     }
 
-    /** Dot product with four accumulators, to break the floating-point add chain. */
+    /** Dot product with eight accumulators, to break the floating-point add chain. */
     private static double dot(double[] a, double[] b, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int j = 0;
-        for (; j + 3 < n; j += 4) {
+        for (; j + 7 < n; j += 8) {
             s0 += a[j] * b[j];
             s1 += a[j + 1] * b[j + 1];
             s2 += a[j + 2] * b[j + 2];
             s3 += a[j + 3] * b[j + 3];
+            s4 += a[j + 4] * b[j + 4];
+            s5 += a[j + 5] * b[j + 5];
+            s6 += a[j + 6] * b[j + 6];
+            s7 += a[j + 7] * b[j + 7];
         }
         for (; j < n; j++) {
             s0 += a[j] * b[j];
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     private static void softmaxOverInterests(double[] logits, double[] c, int K, int n) {
