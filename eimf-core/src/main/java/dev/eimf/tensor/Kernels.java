@@ -1,6 +1,5 @@
 package dev.eimf.tensor;
 
-
 /**
  * Fused element-wise and reduction loops on {@link Buf} windows, used where a chain of small ND4J ops
  * would cost more in dispatch and temporaries than the arithmetic itself.
@@ -61,8 +60,13 @@ public final class Kernels {
     static void tanhFloat(float[] a, int n) {
         if (FMA) {
             tanhFloatFma(a, n);
-            return;
+        } else {
+            tanhFloatPlain(a, n);
         }
+    }
+
+    /** {@link #tanhFloat(float[], int)} without fused multiply-adds. */
+    static void tanhFloatPlain(float[] a, int n) {
         final float clamp = 7.90531110763549805f;
         for (int i = 0; i < n; i++) {
             float xc = Math.max(-clamp, Math.min(clamp, a[i]));
@@ -84,7 +88,7 @@ public final class Kernels {
     }
 
     /** {@link #tanhFloat(float[], int)} with fused multiply-adds (same polynomial). */
-    private static void tanhFloatFma(float[] a, int n) {
+    static void tanhFloatFma(float[] a, int n) {
         final float clamp = 7.90531110763549805f;
         for (int i = 0; i < n; i++) {
             float xc = Math.max(-clamp, Math.min(clamp, a[i]));

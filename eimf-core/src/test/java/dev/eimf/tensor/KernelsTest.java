@@ -20,6 +20,23 @@ class KernelsTest {
     }
 
     @Test
+    void bothArrayFormsOfTheFastTanhAreAccurate() {
+        int n = 24001;
+        float[] plain = new float[n];
+        for (int i = 0; i < n; i++) {
+            plain[i] = -12f + i * 1e-3f;
+        }
+        float[] fma = plain.clone();
+        float[] x = plain.clone();
+        Kernels.tanhFloatPlain(plain, n);
+        Kernels.tanhFloatFma(fma, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.tanh(x[i]), plain[i], 5e-7);
+            assertEquals(Math.tanh(x[i]), fma[i], 5e-7);
+        }
+    }
+
+    @Test
     void biasAndTanhAgreeAcrossTypes() {
         Buf f = Buf.zeros(DataType.FLOAT, 3, 5);
         Buf d = Buf.zeros(DataType.DOUBLE, 3, 5);
