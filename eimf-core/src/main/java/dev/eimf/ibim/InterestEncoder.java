@@ -26,8 +26,9 @@ public interface InterestEncoder {
     /**
      * Runs the encoder.
      *
-     * @param x        float tensor [B, T, d]: item embeddings of the histories, left-aligned
-     * @param mask     float tensor [B, T]: 1 for real positions, 0 for padding
+     * @param x        tensor [B, T, d] of the encoder's data type (FLOAT unless configured otherwise): item
+     *                 embeddings of the histories, left-aligned
+     * @param mask     tensor [B, T]: 1 for real positions, 0 for padding
      * @param training true during training (some encoders draw random routing logits)
      * @param rng      source of any randomness the forward pass needs
      * @return the pass, holding interests [B, K, d] and what backward needs
@@ -36,7 +37,7 @@ public interface InterestEncoder {
 
     /** One forward pass and its cached activations. */
     interface Pass {
-        /** Interest vectors, float [B, K, d]. */
+        /** Interest vectors [B, K, d], of the encoder's data type. */
         INDArray interests();
 
         /**
@@ -44,5 +45,13 @@ public interface InterestEncoder {
          * {@link Param#grad()} and returns the gradient with respect to {@code x} ([B, T, d]).
          */
         INDArray backward(INDArray dInterests);
+
+        /**
+         * Declares the pass finished: the encoder may reuse its buffers, including the arrays returned by
+         * {@link #interests()} and {@link #backward}, for a later forward pass. Optional; a pass that is
+         * never released simply keeps its buffers until garbage-collected. No method may be called after.
+         */
+        default void release() {
+        }
     }
 }

@@ -1,0 +1,140 @@
+package dev.eimf.ibim;
+
+import dev.eimf.tensor.Buf;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the encoders share: configuration, parameters, input checks, and a one-slot pool of work buffers
+ * so that a training loop that {@linkplain InterestEncoder.Pass#release() releases} each pass allocates
+ * nothing after the first step.
+ *
+ * @param <W> the encoder's work buffers for one batch size
+ */
+abstract class AbstractEncoder<W extends AbstractEncoder.Workspace> implements InterestEncoder {
+
+    /** Work buffers sized for one batch size. */
+    interface Workspace {
+        int batch();
+    }
+
+    protected final EncoderConfig config;
+    private final List<Param> params;
+    private final AtomicReference<W> spare = new AtomicReference<>();
+
+    AbstractEncoder(EncoderConfig config, List<Param> params) {
+        this.config = config;
+        this.params = List.copyOf(params);
+    }
+
+    /** The configuration this encoder was built from. */
+    public EncoderConfig config() {
+        return config;
+    }
+
+    @Override
+    public int dim() {
+        return config.dim();
+    }
+
+    @Override
+    public int numInterests() {
+        return config.numInterests();
+    }
+
+    @Override
+    public int maxLen() {
+        return config.maxLen();
+    }
+
+    @Override
+    public List<Param> parameters() {
+        return params;
+    }
+
+    /** Creates work buffers for {@code batch} users. */
+    abstract W newWorkspace(int batch);
+
+    /** A workspace for this batch size: the released one if it fits, else a new one. */
+    final W acquire(int batch) {
+        W w = spare.getAndSet(null);
+        return w != null && w.batch() == batch ? w : newWorkspace(batch);
+    }
+
+    /** Offers a workspace back for reuse by a later pass. */
+    final void giveBack(W w) {
+        spare.set(w);
+    }
+
+    /** Checks x against the configuration and returns its batch size. */
+    final int checkX(INDArray x) {
+        if (x.dataType() != config.dataType()) {
+            throw new IllegalArgumentException("x must be " + config.dataType() + " like the encoder, got "
+                    + x.dataType());
+        }
+        if (x.rank() != 3 || x.size(1) != config.maxLen() || x.size(2) != config.dim() || x.size(0) < 1) {
+            throw new IllegalArgumentException("x must have shape [B, " + config.maxLen() + ", " + config.dim()
+                    + "] with B >= 1, got " + Arrays.toString(x.shape()));
+        }
+        long cells = x.size(0) * config.maxLen() * (long) Math.max(config.hidden(), config.numInterests() * config.dim());
+        if (cells > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batch too large: " + x.size(0));
+        }
+        return (int) x.size(0);
+    }
+
+    /** Checks a backward input of shape [B, K, d] and the encoder's type. */
+    final Buf checkGrad(INDArray dInterests, int batch) {
+        if (dInterests.dataType() != config.dataType()) {
+            throw new IllegalArgumentException("dInterests must be " + config.dataType() + ", got "
+                    + dInterests.dataType());
+        }
+        if (dInterests.rank() != 3 || dInterests.size(0) != batch || dInterests.size(1) != config.numInterests()
+                || dInterests.size(2) != config.dim()) {
+            throw new IllegalArgumentException("dInterests must have shape [" + batch + ", " + config.numInterests()
+                    + ", " + config.dim() + "], got " + Arrays.toString(dInterests.shape()));
+        }
+        return Buf.ofCopyIfNeeded(dInterests);
+    }
+
+    /** A new zero parameter and gradient pair. */
+    static Param param(String name, EncoderConfig cfg, long... shape) {
+        return new Param(name, Nd4j.create(cfg.dataType(), shape, 'c'), Nd4j.create(cfg.dataType(), shape, 'c'));
+    }
+
+    /** Copies the packed rows' inputs: {@code dst[r] = x[srcOf[r]]} for d-long rows. */
+    static void gatherRows(Buf x, MaskIndex idx, int d, Buf dst) {
+        for (int r = 0; r < idx.rows; r++) {
+            Buf.copy(x, idx.srcOf[r] * d, dst, r * d, d);
+        }
+    }
+
+    /** State shared by a pass: guards against use after release. */
+    abstract static class BasePass<W extends Workspace> implements InterestEncoder.Pass {
+        private final AbstractEncoder<W> owner;
+        protected W ws;
+
+        BasePass(AbstractEncoder<W> owner, W ws) {
+            this.owner = owner;
+            this.ws = ws;
+        }
+
+        final W ws() {
+            if (ws == null) {
+                throw new IllegalStateException("pass already released");
+            }
+            return ws;
+        }
+
+        @Override
+        public void release() {
+            if (ws != null) {
+                owner.giveBack(ws);
+                ws = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.eimf.ibim;
+
+import dev.eimf.tensor.Blas;
+import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.CapsuleRouting;
+import dev.eimf.tensor.Initializers;
+import dev.eimf.tensor.Kernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The capsule encoders of the official ComiRec code ({@code CapsuleNetwork}):
+ * <ul>
+ * <li><b>ComiRec-DR</b> ({@code bilinear_type=2}): per-position, per-interest maps,
+ *     {@code u[t,k] = W[t,k] e_t} with {@code W} [T, K*d, d] initialised N(0,1) as in the official code;
+ *     routing logits start at 0.</li>
+ * <li><b>MIND</b> ({@code bilinear_type=0}): one shared dense map {@code u[t] = e_t Wm + bm} for all
+ *     interests; routing logits drawn afresh on every forward pass (training or not, as the official
+ *     code does; with zero logits all interests would coincide) from the caller's generator, N(0,1) or
+ *     truncated at 2 sigma, in the order (b, k, t) over all T positions so that a padded history consumes
+ *     the same draws as a full one.</li>
+ * </ul>
+ * Then {@link CapsuleRouting dynamic routing} ({@code routingIterations}, default 3) and, if configured,
+ * a ReLU projection {@code relu(v Wp + bp)}. Because the routing-logit updates see {@code u} through a
+ * stop-gradient, the coupling of the last iteration is a constant for the backward pass: only the last
+ * {@code s = sum_t c u}, {@code v = squash(s)} carries gradient to the weights and the inputs.
+ *
+ * <p>Padded positions are packed away: their coupling is 0, their gradient is 0, and their contents are
+ * never read. Parameters: {@code dr.w} [T, K*d, d]; or {@code mind.w} [d, d], {@code mind.b} [d]; plus
+ * {@code <type>.proj_w} [d, d], {@code <type>.proj_b} [d] with the projection. Not thread-safe for
+ * backward.
+ */
+public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
+
+    private final boolean shared;
+    private final Param w;
+    private final Param bias;      // MIND only
+    private final Param projW;     // optional
+    private final Param projB;     // optional
+    private final CapsuleRouting.Dims dimsPerUser;
+
+    private CapsuleEncoder(EncoderConfig c, List<Param> params, Param w, Param bias, Param projW, Param projB) {
+        super(c, params);
+        this.shared = c.type() == EncoderType.MIND;
+        this.w = w;
+        this.bias = bias;
+        this.projW = projW;
+        this.projB = projB;
+        int d = c.dim(), k = c.numInterests();
+        this.dimsPerUser = new CapsuleRouting.Dims(1, c.maxLen(), k, d, shared ? d : k * d, shared ? 0 : d);
+    }
+
+    /** A new DR or MIND encoder with seeded initial weights (see the class comment; biases zero). */
+    static CapsuleEncoder create(EncoderConfig c, RandomGenerator rng) {
+        if (c.type() != EncoderType.DR && c.type() != EncoderType.MIND) {
+            throw new IllegalArgumentException("not a capsule configuration: " + c.type());
+        }
+        int d = c.dim(), k = c.numInterests(), t = c.maxLen();
+        List<Param> ps = new ArrayList<>();
+        Param w;
+        Param b = null;
+        String prefix = c.type() == EncoderType.DR ? "dr" : "mind";
+        if (c.type() == EncoderType.DR) {
+            w = param("dr.w", c, t, (long) k * d, d);
+            Initializers.normal(w.value(), 1.0, rng);
+            ps.add(w);
+        } else {
+            w = param("mind.w", c, d, d);
+            b = param("mind.b", c, d);
+            Initializers.glorotUniform(w.value(), d, d, rng);
+            ps.add(w);
+            ps.add(b);
+        }
+        Param pw = null;
+        Param pb = null;
+        if (c.reluProjection()) {
+            pw = param(prefix + ".proj_w", c, d, d);
+            pb = param(prefix + ".proj_b", c, d);
+            Initializers.glorotUniform(pw.value(), d, d, rng);
+            ps.add(pw);
+            ps.add(pb);
+        }
+        return new CapsuleEncoder(c, ps, w, b, pw, pb);
+    }
+
+    /** Work buffers for one batch size; row capacity B*T. */
+    static final class Work implements AbstractEncoder.Workspace {
+        final int batch;
+        final Buf xRows;      // [N,d]
+        final Buf u;          // [N,rowLen]
+        final Buf dU;         // [N,rowLen]
+        final Buf dXr;        // [N,d]
+        final Buf caps;       // [B,K,d] squashed capsules
+        final Buf out;        // [B,K,d] after the projection (or null)
+        final Buf dCaps;      // [B,K,d] (projection only)
+        final Buf dProj;      // [B,K,d] (projection only)
+        final Buf dx;         // [B,T,d]
+        final double[] coupling;  // [B*K*T]
+        final double[] s;         // [B*K*d]
+        final double[] logits;    // [B*K*T] (MIND)
+        final Buf ones;           // [max(B*T, B*K)] of 1, for column sums
+
+        Work(EncoderConfig c, int batch, boolean shared) {
+            this.batch = batch;
+            var t = c.dataType();
+            int n = batch * c.maxLen(), d = c.dim(), k = c.numInterests();
+            int rowLen = shared ? d : k * d;
+            xRows = Buf.zeros(t, n, d);
+            u = Buf.zeros(t, n, rowLen);
+            dU = Buf.zeros(t, n, rowLen);
+            dXr = Buf.zeros(t, n, d);
+            caps = Buf.zeros(t, batch, k, d);
+            boolean proj = c.reluProjection();
+            out = proj ? Buf.zeros(t, batch, k, d) : null;
+            dCaps = proj ? Buf.zeros(t, batch, k, d) : null;
+            dProj = proj ? Buf.zeros(t, batch, k, d) : null;
+            dx = Buf.zeros(t, batch, c.maxLen(), d);
+            coupling = new double[batch * k * c.maxLen()];
+            s = new double[batch * k * d];
+            logits = shared ? new double[batch * k * c.maxLen()] : null;
+            ones = Kernels.ones(t, batch * Math.max(c.maxLen(), k));
+        }
+
+        @Override
+        public int batch() {
+            return batch;
+        }
+    }
+
+    @Override
+    Work newWorkspace(int batch) {
+        return new Work(config, batch, shared);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>DR is deterministic and ignores {@code rng}; MIND requires it (see the class comment).
+     * {@code training} is not used: the official code routes identically in both modes.
+     */
+    @Override
+    public CapsulePass forward(INDArray x, INDArray mask, boolean training, RandomGenerator rng) {
+        return forward(x, mask, rng, null);
+    }
+
+    /**
+     * The forward pass with the routing replaced by a given coupling ({@code [B*K*T]}, index
+     * {@code (b*K+k)*T+t}), or routed normally when {@code fixedCoupling} is null. With the coupling of a
+     * normal pass this is the function whose exact gradient {@link CapsulePass#backward} returns.
+     */
+    CapsulePass forward(INDArray x, INDArray mask, RandomGenerator rng, double[] fixedCoupling) {
+        int batch = checkX(x);
+        if (shared && rng == null) {
+            throw new IllegalArgumentException("MIND draws random routing logits: rng must not be null");
+        }
+        final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
+        MaskIndex idx = MaskIndex.of(mask, batch, T, shared);
+        Work wk = acquire(batch);
+        final int n = idx.rows;
+        final int rowLen = dimsPerUser.rowLen();
+
+        gatherRows(Buf.ofCopyIfNeeded(x), idx, d, wk.xRows);
+        Buf wv = Buf.of(w.value());
+        if (shared) {
+            Blas.gemm(false, false, n, d, d, 1.0, wk.xRows, 0, d, wv, 0, d, 0.0, wk.u, 0, d);
+            Kernels.addBias(wk.u, n, d, Buf.of(bias.value()));
+            boolean trunc = config.truncatedRoutingLogits();
+            for (int i = 0; i < wk.logits.length; i++) {
+                wk.logits[i] = trunc ? Initializers.truncatedGaussian(rng) : rng.nextGaussian();
+            }
+        } else {
+            for (int t = 0; t < T; t++) {
+                int start = idx.groupStart[t], len = idx.groupSize(t);
+                // u_t = X_t W[t]^T : [len, d] x [d, K*d]
+                Blas.gemm(false, true, len, rowLen, d, 1.0, wk.xRows, start * d, d,
+                        wv, t * rowLen * d, d, 0.0, wk.u, start * rowLen, rowLen);
+            }
+        }
+        CapsuleRouting.Dims dims = new CapsuleRouting.Dims(batch, T, K, d, rowLen, dimsPerUser.kStride());
+        CapsuleRouting.forward(dims, wk.u, idx.rowOf, config.routingIterations(), shared ? wk.logits : null,
+                fixedCoupling, wk.coupling, wk.s, wk.caps);
+        if (projW != null) {
+            Blas.gemm(false, false, batch * K, d, d, 1.0, wk.caps, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.out, 0, d);
+            Kernels.addBiasRelu(wk.out, batch * K, d, Buf.of(projB.value()));
+        }
+        return new CapsulePass(this, wk, idx, dims);
+    }
+
+    /** A forward pass of {@link CapsuleEncoder}. */
+    public final class CapsulePass extends AbstractEncoder.BasePass<Work> {
+        private final MaskIndex idx;
+        private final CapsuleRouting.Dims dims;
+
+        private CapsulePass(CapsuleEncoder owner, Work w, MaskIndex idx, CapsuleRouting.Dims dims) {
+            super(owner, w);
+            this.idx = idx;
+            this.dims = dims;
+        }
+
+        @Override
+        public INDArray interests() {
+            Work wk = ws();
+            return (projW != null ? wk.out : wk.caps).array();
+        }
+
+        /** The last routing iteration's coupling [B, K, T] as a new array (0 on padding). */
+        public INDArray coupling() {
+            Work wk = ws();
+            INDArray a = Nd4j.create(config.dataType(), new long[] {idx.batch, config.numInterests(), config.maxLen()}, 'c');
+            Buf.of(a).set(0, wk.coupling, 0, wk.coupling.length);
+            return a;
+        }
+
+        /** A copy of the coupling, index (b*K+k)*T+t, for {@link CapsuleEncoder#forward(INDArray, INDArray, RandomGenerator, double[])}. */
+        double[] couplingArray() {
+            return ws().coupling.clone();
+        }
+
+        @Override
+        public INDArray backward(INDArray dInterests) {
+            Work wk = ws();
+            Buf g = checkGrad(dInterests, idx.batch);
+            final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
+            final int n = idx.rows, batch = idx.batch, rowLen = dims.rowLen();
+
+            Buf dCaps = g;
+            if (projW != null) {
+                Buf.copy(g, 0, wk.dProj, 0, batch * K * d);
+                Kernels.reluBackwardInPlace(wk.dProj, wk.out, batch * K * d);
+                Kernels.addColumnSums(wk.dProj, batch * K, d, wk.ones, Buf.of(projB.grad()), 0);
+                Blas.gemm(true, false, d, d, batch * K, 1.0, wk.caps, 0, d, wk.dProj, 0, d, 1.0, Buf.of(projW.grad()), 0, d);
+                Blas.gemm(false, true, batch * K, d, d, 1.0, wk.dProj, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.dCaps, 0, d);
+                dCaps = wk.dCaps;
+            }
+            CapsuleRouting.backward(dims, idx.rowOf, wk.coupling, wk.s, dCaps, wk.dU);
+
+            Buf wv = Buf.of(w.value());
+            Buf wg = Buf.of(w.grad());
+            if (shared) {
+                Kernels.addColumnSums(wk.dU, n, d, wk.ones, Buf.of(bias.grad()), 0);
+                Blas.gemm(true, false, d, d, n, 1.0, wk.xRows, 0, d, wk.dU, 0, d, 1.0, wg, 0, d);
+                Blas.gemm(false, true, n, d, d, 1.0, wk.dU, 0, d, wv, 0, d, 0.0, wk.dXr, 0, d);
+            } else {
+                for (int t = 0; t < T; t++) {
+                    int start = idx.groupStart[t], len = idx.groupSize(t);
+                    if (len == 0) {
+                        continue;
+                    }
+                    int wOff = t * rowLen * d;
+                    // dW[t] += dU_t^T X_t ; dX_t = dU_t W[t]
+                    Blas.gemm(true, false, rowLen, d, len, 1.0, wk.dU, start * rowLen, rowLen,
+                            wk.xRows, start * d, d, 1.0, wg, wOff, d);
+                    Blas.gemm(false, false, len, d, rowLen, 1.0, wk.dU, start * rowLen, rowLen,
+                            wv, wOff, d, 0.0, wk.dXr, start * d, d);
+                }
+            }
+            wk.dx.zero();
+            for (int r = 0; r < n; r++) {
+                Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, d);
+            }
+            return wk.dx.array();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.eimf.ibim;
+
+import dev.eimf.tensor.Buf;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The real (non-padded) positions of a batch, packed into consecutive rows so that encoders compute
+ * nothing for padding. Rows are grouped either by user (rows of user b are consecutive, in position
+ * order) or by position (rows at position t are consecutive, in user order).
+ */
+final class MaskIndex {
+
+    final int batch;
+    final int maxLen;
+    /** [B*T]: packed row of position (b, t), or -1 for padding. */
+    final int[] rowOf;
+    /** [rows]: flat position b*T+t of each row. */
+    final int[] srcOf;
+    /** [groups+1]: first row of each group (user or position) and the total at the end. */
+    final int[] groupStart;
+    final int rows;
+
+    private MaskIndex(int batch, int maxLen, int[] rowOf, int[] srcOf, int[] groupStart, int rows) {
+        this.batch = batch;
+        this.maxLen = maxLen;
+        this.rowOf = rowOf;
+        this.srcOf = srcOf;
+        this.groupStart = groupStart;
+        this.rows = rows;
+    }
+
+    /**
+     * Reads a [B, T] mask of 0 (padding) and 1 (real position).
+     *
+     * @param byUser group rows by user (true) or by position (false)
+     * @throws IllegalArgumentException for a wrong shape or a value other than 0 or 1
+     */
+    static MaskIndex of(INDArray mask, int batch, int maxLen, boolean byUser) {
+        if (mask.rank() != 2 || mask.size(0) != batch || mask.size(1) != maxLen) {
+            throw new IllegalArgumentException("mask must have shape [" + batch + ", " + maxLen + "], got "
+                    + java.util.Arrays.toString(mask.shape()));
+        }
+        INDArray m = mask.dataType() == DataType.FLOAT || mask.dataType() == DataType.DOUBLE
+                ? mask : mask.castTo(DataType.DOUBLE);
+        Buf mb = Buf.ofCopyIfNeeded(m);
+        boolean[] real = new boolean[batch * maxLen];
+        int rows = 0;
+        for (int i = 0; i < real.length; i++) {
+            double v = mb.get(i);
+            if (v == 1.0) {
+                real[i] = true;
+                rows++;
+            } else if (v != 0.0) {
+                throw new IllegalArgumentException("mask[" + (i / maxLen) + ", " + (i % maxLen)
+                        + "] must be 0 or 1, got " + v);
+            }
+        }
+        int[] rowOf = new int[batch * maxLen];
+        int[] srcOf = new int[rows];
+        int groups = byUser ? batch : maxLen;
+        int[] groupStart = new int[groups + 1];
+        int r = 0;
+        for (int g = 0; g < groups; g++) {
+            groupStart[g] = r;
+            int inner = byUser ? maxLen : batch;
+            for (int j = 0; j < inner; j++) {
+                int flat = byUser ? g * maxLen + j : j * maxLen + g;
+                if (real[flat]) {
+                    rowOf[flat] = r;
+                    srcOf[r++] = flat;
+                } else {
+                    rowOf[flat] = -1;
+                }
+            }
+        }
+        groupStart[groups] = r;
+        return new MaskIndex(batch, maxLen, rowOf, srcOf, groupStart, rows);
+    }
+
+    /** Number of rows in group g. */
+    int groupSize(int g) {
+        return groupStart[g + 1] - groupStart[g];
+    }
+}

@@ -1,0 +1,351 @@
+package dev.eimf.tensor;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A flat, zero-copy window on the off-heap storage of a contiguous c-ordered FLOAT or DOUBLE
+ * {@link INDArray}, for fused Java loops and direct BLAS calls.
+ *
+ * <p>Element {@code i} is the array's {@code i}-th element in c-order, whatever the view offset of the
+ * array. Loops read and write in {@code double}; the FLOAT implementation rounds on write. There are
+ * exactly two implementations so that call sites stay (bi)morphic and inline well.
+ *
+ * <p>A {@code Buf} keeps its array reachable, so the native memory outlives the window. A {@code Buf}
+ * holds scratch space for its bulk conversions and must not be used from two threads at once (make one
+ * window per thread; they are cheap).
+ */
+public abstract sealed class Buf permits Buf.F, Buf.D {
+
+    private final INDArray array;
+    private final int length;
+
+    private Buf(INDArray array) {
+        this.array = array;
+        this.length = Math.toIntExact(array.length());
+    }
+
+    /**
+     * A window on {@code array}.
+     *
+     * @throws IllegalArgumentException when the array is not FLOAT or DOUBLE, or is not a contiguous
+     *                                  c-ordered block
+     */
+    public static Buf of(INDArray array) {
+        if (!isDirectlyAccessible(array)) {
+            throw new IllegalArgumentException("array must be a contiguous c-ordered FLOAT or DOUBLE array, got "
+                    + array.dataType() + " order " + array.ordering() + " shape " + Arrays.toString(array.shape()));
+        }
+        return array.dataType() == DataType.FLOAT ? new F(array) : new D(array);
+    }
+
+    /** A window on {@code array}, or on a c-ordered copy of it when the array itself is not contiguous. */
+    public static Buf ofCopyIfNeeded(INDArray array) {
+        if (array.dataType() != DataType.FLOAT && array.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + array.dataType());
+        }
+        return of(isDirectlyAccessible(array) ? array : array.dup('c'));
+    }
+
+    /** A zero-filled array of the given type and shape, and its window. */
+    public static Buf zeros(DataType type, long... shape) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + type);
+        }
+        return of(Nd4j.create(type, shape, 'c'));
+    }
+
+    /** Whether {@link #of} accepts the array without copying. */
+    public static boolean isDirectlyAccessible(INDArray array) {
+        DataType t = array.dataType();
+        if (t != DataType.FLOAT && t != DataType.DOUBLE) {
+            return false;
+        }
+        if (array.length() == 0 || array.length() > Integer.MAX_VALUE) {
+            return false;
+        }
+        if (array.length() == 1) {
+            return true;
+        }
+        return array.ordering() == 'c' && array.elementWiseStride() == 1
+                && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array);
+    }
+
+    /** The array this window shows. */
+    public final INDArray array() {
+        return array;
+    }
+
+    /** Number of elements. */
+    public final int length() {
+        return length;
+    }
+
+    /** The element type, FLOAT or DOUBLE. */
+    public abstract DataType dataType();
+
+    /** Element {@code i}. */
+    public abstract double get(int i);
+
+    /** Sets element {@code i}. */
+    public abstract void set(int i, double v);
+
+    /** Adds {@code v} to element {@code i}. */
+    public abstract void add(int i, double v);
+
+    /** Copies {@code n} elements from {@code off} into {@code dst[dstOff..]}, widening to double. */
+    public abstract void get(int off, double[] dst, int dstOff, int n);
+
+    /** Copies {@code n} values from {@code src[srcOff..]} into elements from {@code off}. */
+    public abstract void set(int off, double[] src, int srcOff, int n);
+
+    /** Adds {@code n} values from {@code src[srcOff..]} onto elements from {@code off}. */
+    public abstract void add(int off, double[] src, int srcOff, int n);
+
+    /**
+     * Copies {@code n} elements from {@code src[srcOff..]} to {@code dst[dstOff..]}; a memory copy when
+     * both have the same type.
+     */
+    public static void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        if (src instanceof F fs && dst instanceof F fd) {
+            fd.b.put(dstOff, fs.b, srcOff, n);
+        } else if (src instanceof D ds && dst instanceof D dd) {
+            dd.b.put(dstOff, ds.b, srcOff, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst.set(dstOff + i, src.get(srcOff + i));
+            }
+        }
+    }
+
+    /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < n}. */
+    public static void addTo(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        if (src instanceof F fs && dst instanceof F fd) {
+            float[] a = fs.scratch(n);
+            float[] b = fd.scratch2(n);
+            fs.b.get(srcOff, a, 0, n);
+            fd.b.get(dstOff, b, 0, n);
+            for (int i = 0; i < n; i++) {
+                b[i] += a[i];
+            }
+            fd.b.put(dstOff, b, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst.add(dstOff + i, src.get(srcOff + i));
+            }
+        }
+    }
+
+    /** Sets elements {@code [off, off+n)} to zero. */
+    public abstract void zero(int off, int n);
+
+    /** Sets every element to zero. */
+    public final void zero() {
+        zero(0, length);
+    }
+
+    /** A native pointer to element {@code off}, for BLAS. The caller must keep this window reachable. */
+    abstract Pointer pointer(int off);
+
+    /** FLOAT window. */
+    public static final class F extends Buf {
+        private final FloatBuffer b;
+        private final FloatPointer base;
+        private float[] scratch = new float[0];
+        private float[] scratch2 = new float[0];
+
+        private float[] scratch(int n) {
+            if (scratch.length < n) {
+                scratch = new float[n];
+            }
+            return scratch;
+        }
+
+        private float[] scratch2(int n) {
+            if (scratch2.length < n) {
+                scratch2 = new float[n];
+            }
+            return scratch2;
+        }
+
+        private F(INDArray a) {
+            super(a);
+            // addressPointer() already includes the view offset; asNioFloat() would not.
+            this.base = new FloatPointer(a.data().addressPointer());
+            this.base.capacity(length()).limit(length());
+            this.b = base.asBuffer();
+        }
+
+        /** The underlying NIO buffer (element 0 at index 0), for loops specialised to FLOAT. */
+        public FloatBuffer nio() {
+            return b;
+        }
+
+        @Override
+        public DataType dataType() {
+            return DataType.FLOAT;
+        }
+
+        @Override
+        public double get(int i) {
+            return b.get(i);
+        }
+
+        @Override
+        public void set(int i, double v) {
+            b.put(i, (float) v);
+        }
+
+        @Override
+        public void add(int i, double v) {
+            b.put(i, (float) (b.get(i) + v));
+        }
+
+        @Override
+        public void get(int off, double[] dst, int dstOff, int n) {
+            float[] tmp = scratch(n);
+            b.get(off, tmp, 0, n);
+            if (dstOff == 0) { // the common case, in the form C2 vectorises
+                for (int i = 0; i < n; i++) {
+                    dst[i] = tmp[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[dstOff + i] = tmp[i];
+                }
+            }
+        }
+
+        @Override
+        public void set(int off, double[] src, int srcOff, int n) {
+            float[] tmp = scratch(n);
+            if (srcOff == 0) {
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = (float) src[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = (float) src[srcOff + i];
+                }
+            }
+            b.put(off, tmp, 0, n);
+        }
+
+        @Override
+        public void add(int off, double[] src, int srcOff, int n) {
+            float[] tmp = scratch(n);
+            b.get(off, tmp, 0, n);
+            for (int i = 0; i < n; i++) {
+                tmp[i] = (float) (tmp[i] + src[srcOff + i]);
+            }
+            b.put(off, tmp, 0, n);
+        }
+
+        /** Bulk read into a float array. */
+        public void get(int off, float[] dst, int dstOff, int n) {
+            b.get(off, dst, dstOff, n);
+        }
+
+        /** Bulk write from a float array. */
+        public void set(int off, float[] src, int srcOff, int n) {
+            b.put(off, src, srcOff, n);
+        }
+
+        @Override
+        public void zero(int off, int n) {
+            for (int i = off, end = off + n; i < end; i++) {
+                b.put(i, 0f);
+            }
+        }
+
+        @Override
+        FloatPointer pointer(int off) {
+            return new FloatPointer(base).position(off);
+        }
+    }
+
+    /** DOUBLE window. */
+    public static final class D extends Buf {
+        private final DoubleBuffer b;
+        private final DoublePointer base;
+        private double[] scratch = new double[0];
+
+        private double[] scratch(int n) {
+            if (scratch.length < n) {
+                scratch = new double[n];
+            }
+            return scratch;
+        }
+
+        private D(INDArray a) {
+            super(a);
+            this.base = new DoublePointer(a.data().addressPointer());
+            this.base.capacity(length()).limit(length());
+            this.b = base.asBuffer();
+        }
+
+        /** The underlying NIO buffer (element 0 at index 0), for loops specialised to DOUBLE. */
+        public DoubleBuffer nio() {
+            return b;
+        }
+
+        @Override
+        public DataType dataType() {
+            return DataType.DOUBLE;
+        }
+
+        @Override
+        public double get(int i) {
+            return b.get(i);
+        }
+
+        @Override
+        public void set(int i, double v) {
+            b.put(i, v);
+        }
+
+        @Override
+        public void add(int i, double v) {
+            b.put(i, b.get(i) + v);
+        }
+
+        @Override
+        public void get(int off, double[] dst, int dstOff, int n) {
+            b.get(off, dst, dstOff, n);
+        }
+
+        @Override
+        public void set(int off, double[] src, int srcOff, int n) {
+            b.put(off, src, srcOff, n);
+        }
+
+        @Override
+        public void add(int off, double[] src, int srcOff, int n) {
+            double[] tmp = scratch(n);
+            b.get(off, tmp, 0, n);
+            for (int i = 0; i < n; i++) {
+                tmp[i] += src[srcOff + i];
+            }
+            b.put(off, tmp, 0, n);
+        }
+
+        @Override
+        public void zero(int off, int n) {
+            for (int i = off, end = off + n; i < end; i++) {
+                b.put(i, 0d);
+            }
+        }
+
+        @Override
+        DoublePointer pointer(int off) {
+            return new DoublePointer(base).position(off);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.eimf.tensor;
+
+/**
+ * Dynamic routing of the ComiRec capsule encoders (ComiRec-DR and its MIND variant), forward and
+ * backward, as fused per-user loops.
+ *
+ * <p>Prediction vectors live in a packed buffer {@code u}: one row of {@code rowLen} elements per real
+ * (non-padded) history position; the vector of interest {@code k} of row {@code r} starts at
+ * {@code r * rowLen + k * kStride} (DR: {@code rowLen = K*d, kStride = d}; MIND shares one vector for all
+ * interests: {@code rowLen = d, kStride = 0}). {@code rowOf[b*T + t]} maps a history position to its
+ * row, or -1 for padding.
+ *
+ * <p>Routing, per user, with logits {@code b[k,t]} (zero, or given):
+ * <pre>
+ * repeat iterations times:
+ *   c[k,t] = softmax over k of b[k,t]   (0 on padded t)
+ *   s_k    = sum_t c[k,t] u[t,k]
+ *   v_k    = squash(s_k)
+ *   if not the last iteration: b[k,t] += u[t,k] . v_k     (u under stop-gradient)
+ * </pre>
+ * As in the official code the logit updates read {@code u} through {@code tf.stop_gradient}, and the
+ * logits start from a constant; so no gradient flows through {@code b}, the coupling {@code c} of the
+ * last iteration is a constant for the backward pass, and only the last {@code s = sum c u},
+ * {@code v = squash(s)} carries gradient to {@code u} (and through it to the weights and the inputs).
+ * {@link #backward} computes exactly that: {@code du[t,k] = c[k,t] * squash'(s_k)^T dv_k}.
+ */
+public final class CapsuleRouting {
+
+    private CapsuleRouting() {
+    }
+
+    /** Shapes of one routing problem. */
+    public record Dims(int batch, int maxLen, int numInterests, int dim, int rowLen, int kStride) {
+        public Dims {
+            if (batch < 1 || maxLen < 1 || numInterests < 1 || dim < 1) {
+                throw new IllegalArgumentException("bad routing dims " + batch + "/" + maxLen + "/" + numInterests + "/" + dim);
+            }
+            if (kStride != 0 && kStride != dim) {
+                throw new IllegalArgumentException("kStride must be 0 (shared) or dim, got " + kStride);
+            }
+            if (rowLen != (kStride == 0 ? dim : numInterests * dim)) {
+                throw new IllegalArgumentException("rowLen " + rowLen + " does not match kStride " + kStride);
+            }
+        }
+    }
+
+    /**
+     * Runs the routing.
+     *
+     * @param u              packed prediction vectors (see the class comment)
+     * @param rowOf          [B*T] row of each position, -1 for padding
+     * @param iterations     routing iterations (at least 1)
+     * @param initLogits     [B*K*T] starting logits (index (b*K+k)*T+t), or null for zeros
+     * @param fixedCoupling  [B*K*T] coupling to use instead of routing (one step {@code s = sum c u}), or
+     *                       null to route; lets checks evaluate the function the backward pass differentiates
+     * @param couplingOut    [B*K*T] receives the last coupling, 0 on padding
+     * @param sOut           [B*K*d] receives the last pre-squash capsules
+     * @param v              [B*K*d] window receiving the interest capsules {@code squash(s)}
+     */
+    public static void forward(Dims dims, Buf u, int[] rowOf, int iterations, double[] initLogits,
+                               double[] fixedCoupling, double[] couplingOut, double[] sOut, Buf v) {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        }
+        final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
+        final int rowLen = dims.rowLen();
+        final boolean sharedU = dims.kStride() == 0;
+        final int vecsPerPos = sharedU ? 1 : K;
+        // Every d-vector in its own array and every inner loop indexed by j alone: that is the form
+        // in which C2 vectorises (it gives up on differing offsets into possibly aliased arrays).
+        double[][] uu = new double[T * vecsPerPos][d];
+        double[][] s = new double[K][d];
+        double[][] vv = new double[K][d];
+        double[] logits = new double[K * T];
+        double[] c = new double[K * T];
+        int[] pos = new int[T];
+        for (int b = 0; b < B; b++) {
+            int n = 0;
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r >= 0) {
+                    for (int q = 0; q < vecsPerPos; q++) {
+                        u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
+                    }
+                    pos[n++] = t;
+                }
+            }
+            // logits and coupling in local layout [k][i] over the n real positions
+            for (int k = 0; k < K; k++) {
+                for (int i = 0; i < n; i++) {
+                    int g = (b * K + k) * T + pos[i];
+                    logits[k * n + i] = initLogits == null ? 0.0 : initLogits[g];
+                    c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
+                }
+            }
+            int rounds = fixedCoupling == null ? iterations : 1;
+            for (int it = 0; it < rounds; it++) {
+                if (fixedCoupling == null) {
+                    softmaxOverInterests(logits, c, K, n);
+                }
+                for (int k = 0; k < K; k++) {
+                    double[] sk = s[k];
+                    java.util.Arrays.fill(sk, 0.0);
+                    for (int i = 0; i < n; i++) {
+                        double cki = c[k * n + i];
+                        double[] ui = uu[sharedU ? i : i * K + k];
+                        for (int j = 0; j < d; j++) {
+                            sk[j] += cki * ui[j];
+                        }
+                    }
+                    Kernels.squash(sk, 0, d, vv[k], 0);
+                }
+                if (it < rounds - 1) {
+                    for (int k = 0; k < K; k++) {
+                        double[] vk = vv[k];
+                        for (int i = 0; i < n; i++) {
+                            logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
+                        }
+                    }
+                }
+            }
+            int sOff = b * K * d;
+            for (int k = 0; k < K; k++) {
+                System.arraycopy(s[k], 0, sOut, sOff + k * d, d);
+                v.set(sOff + k * d, vv[k], 0, d);
+            }
+            int cb = b * K * T;
+            java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
+            for (int k = 0; k < K; k++) {
+                for (int i = 0; i < n; i++) {
+                    couplingOut[cb + k * T + pos[i]] = c[k * n + i];
+                }
+            }
+        }
+    }
+
+    /** Dot product with eight accumulators, to break the floating-point add chain. */
+    private static double dot(double[] a, double[] b, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int j = 0;
+        for (; j + 7 < n; j += 8) {
+            s0 += a[j] * b[j];
+            s1 += a[j + 1] * b[j + 1];
+            s2 += a[j + 2] * b[j + 2];
+            s3 += a[j + 3] * b[j + 3];
+            s4 += a[j + 4] * b[j + 4];
+            s5 += a[j + 5] * b[j + 5];
+            s6 += a[j + 6] * b[j + 6];
+            s7 += a[j + 7] * b[j + 7];
+        }
+        for (; j < n; j++) {
+            s0 += a[j] * b[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    private static void softmaxOverInterests(double[] logits, double[] c, int K, int n) {
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < K; k++) {
+                max = Math.max(max, logits[k * n + i]);
+            }
+            double sum = 0;
+            for (int k = 0; k < K; k++) {
+                double e = Math.exp(logits[k * n + i] - max);
+                c[k * n + i] = e;
+                sum += e;
+            }
+            for (int k = 0; k < K; k++) {
+                c[k * n + i] /= sum;
+            }
+        }
+    }
+
+    /**
+     * Backward of the last routing step with the coupling held constant (see the class comment).
+     *
+     * @param coupling [B*K*T] the forward pass's last coupling
+     * @param s        [B*K*d] the forward pass's last pre-squash capsules
+     * @param dv       [B*K*d] gradient with respect to the capsules
+     * @param du       packed buffer like {@code u}; rows of real positions are overwritten with the gradient
+     */
+    public static void backward(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du) {
+        final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
+        final int rowLen = dims.rowLen();
+        final boolean sharedU = dims.kStride() == 0;
+        double[] dvv = new double[K * d];
+        double[][] ds = new double[K][d];
+        double[] vec = new double[d];
+        for (int b = 0; b < B; b++) {
+            int sOff = b * K * d;
+            dv.get(sOff, dvv, 0, K * d);
+            for (int k = 0; k < K; k++) {
+                Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
+            }
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r < 0) {
+                    continue;
+                }
+                if (sharedU) {
+                    java.util.Arrays.fill(vec, 0.0);
+                }
+                for (int k = 0; k < K; k++) {
+                    double ckt = coupling[(b * K + k) * T + t];
+                    double[] dsk = ds[k];
+                    if (sharedU) {
+                        for (int j = 0; j < d; j++) {
+                            vec[j] += ckt * dsk[j];
+                        }
+                    } else {
+                        for (int j = 0; j < d; j++) {
+                            vec[j] = ckt * dsk[j];
+                        }
+                        du.set(r * rowLen + k * d, vec, 0, d);
+                    }
+                }
+                if (sharedU) {
+                    du.set(r * rowLen, vec, 0, d);
+                }
+            }
+        }
+    }
+}

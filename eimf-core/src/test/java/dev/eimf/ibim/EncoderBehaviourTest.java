@@ -1,0 +1,290 @@
+package dev.eimf.ibim;
+
+import static dev.eimf.ibim.EncoderTestSupport.B;
+import static dev.eimf.ibim.EncoderTestSupport.D;
+import static dev.eimf.ibim.EncoderTestSupport.K;
+import static dev.eimf.ibim.EncoderTestSupport.MASK;
+import static dev.eimf.ibim.EncoderTestSupport.T;
+import static dev.eimf.ibim.EncoderTestSupport.flat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Padding, determinism, precision and buffer-reuse behaviour of all three encoders. */
+class EncoderBehaviourTest {
+
+    private static InterestEncoder create(EncoderType type, DataType dt, long seed) {
+        return Encoders.create(EncoderTestSupport.small(type, dt).build(), new SplittableRandom(seed));
+    }
+
+    private static InterestEncoder.Pass run(InterestEncoder enc, INDArray x, INDArray m) {
+        return enc.forward(x, m, true, new SplittableRandom(11));
+    }
+
+    /** Attention (SA) or coupling (DR, MIND), [B, K, T]. */
+    private static INDArray weights(InterestEncoder.Pass p) {
+        return p instanceof SelfAttentiveEncoder.SaPass sa ? sa.attention()
+                : ((CapsuleEncoder.CapsulePass) p).coupling();
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void paddedPositionsGetNoWeightAndNoGradient(EncoderType type) {
+        InterestEncoder enc = create(type, DataType.DOUBLE, 1);
+        INDArray m = EncoderTestSupport.mask(MASK, DataType.DOUBLE);
+        INDArray x = EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.DOUBLE);
+        InterestEncoder.Pass p = run(enc, x, m);
+        double[] w = flat(weights(p));
+        double[] dx = flat(p.backward(EncoderTestSupport.gaussian(4, DataType.DOUBLE, B, K, D)));
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < T; t++) {
+                double overK = 0;
+                for (int k = 0; k < K; k++) {
+                    double v = w[(b * K + k) * T + t];
+                    if (MASK[b][t] == 0) {
+                        assertEquals(0.0, v, 0.0, "weight at padded (" + b + "," + t + ")");
+                    }
+                    overK += v;
+                }
+                if (MASK[b][t] == 1 && type != EncoderType.SA) {
+                    assertEquals(1.0, overK, 1e-12, "coupling sums to 1 over interests");
+                }
+                for (int j = 0; j < D; j++) {
+                    if (MASK[b][t] == 0) {
+                        assertEquals(0.0, dx[(b * T + t) * D + j], 0.0);
+                    }
+                }
+            }
+            if (type == EncoderType.SA) {
+                for (int k = 0; k < K; k++) {
+                    double overT = 0;
+                    for (int t = 0; t < T; t++) {
+                        overT += w[(b * K + k) * T + t];
+                    }
+                    assertEquals(1.0, overT, 1e-12, "attention sums to 1 over real positions");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void outputsDoNotDependOnPaddingContents(EncoderType type) {
+        INDArray m = EncoderTestSupport.mask(MASK, DataType.DOUBLE);
+        INDArray x = EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.DOUBLE);
+        INDArray junk = x.dup();
+        INDArray noise = EncoderTestSupport.gaussian(8, DataType.DOUBLE, B, T, D).muli(100);
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < T; t++) {
+                if (MASK[b][t] == 0) {
+                    for (int j = 0; j < D; j++) {
+                        junk.putScalar(new long[] {b, t, j}, noise.getDouble(b, t, j));
+                    }
+                }
+            }
+        }
+        INDArray g = EncoderTestSupport.gaussian(4, DataType.DOUBLE, B, K, D);
+        InterestEncoder e1 = create(type, DataType.DOUBLE, 1);
+        InterestEncoder e2 = create(type, DataType.DOUBLE, 1);
+        InterestEncoder.Pass p1 = run(e1, x, m);
+        InterestEncoder.Pass p2 = run(e2, junk, m);
+        assertArrayEquals(flat(p1.interests()), flat(p2.interests()), 0.0);
+        assertArrayEquals(flat(p1.backward(g)), flat(p2.backward(g)), 0.0);
+        for (int i = 0; i < e1.parameters().size(); i++) {
+            assertArrayEquals(flat(e1.parameters().get(i).grad()), flat(e2.parameters().get(i).grad()), 0.0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void emptyHistoryGivesFiniteOutputAndZeroGradient(EncoderType type) {
+        double[][] mask = {{1, 1, 1, 0, 0}, {0, 0, 0, 0, 0}};
+        InterestEncoder enc = create(type, DataType.DOUBLE, 1);
+        INDArray x = EncoderTestSupport.input(mask, D, 1.0, 3, DataType.DOUBLE);
+        InterestEncoder.Pass p = run(enc, x, EncoderTestSupport.mask(mask, DataType.DOUBLE));
+        double[] v = flat(p.interests());
+        for (double value : v) {
+            assertTrue(Double.isFinite(value));
+        }
+        if (type != EncoderType.MIND) { // MIND's default ReLU projection maps 0 to relu(bias)
+            for (int i = K * D; i < 2 * K * D; i++) {
+                assertEquals(0.0, v[i], 0.0);
+            }
+        }
+        double[] dx = flat(p.backward(EncoderTestSupport.gaussian(4, DataType.DOUBLE, 2, K, D)));
+        for (int i = T * D; i < 2 * T * D; i++) {
+            assertEquals(0.0, dx[i], 0.0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void sameSeedSameWeightsAndOutputs(EncoderType type) {
+        InterestEncoder a = create(type, DataType.FLOAT, 42);
+        InterestEncoder b = create(type, DataType.FLOAT, 42);
+        InterestEncoder c = create(type, DataType.FLOAT, 43);
+        boolean anyDiffers = false;
+        for (int i = 0; i < a.parameters().size(); i++) {
+            assertArrayEquals(flat(a.parameters().get(i).value()), flat(b.parameters().get(i).value()), 0.0);
+            anyDiffers |= !java.util.Arrays.equals(flat(a.parameters().get(i).value()),
+                    flat(c.parameters().get(i).value()));
+        }
+        assertTrue(anyDiffers, "another seed gives other weights");
+        INDArray m = EncoderTestSupport.mask(MASK, DataType.FLOAT);
+        INDArray x = EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.FLOAT);
+        assertArrayEquals(flat(run(a, x, m).interests()), flat(run(b, x, m).interests()), 0.0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = EncoderType.class, names = "MIND")
+    void mindDrawsRoutingLogitsFromTheGivenGenerator(EncoderType type) {
+        InterestEncoder enc = create(type, DataType.DOUBLE, 1);
+        INDArray m = EncoderTestSupport.mask(MASK, DataType.DOUBLE);
+        INDArray x = EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.DOUBLE);
+        double[] a = flat(enc.forward(x, m, false, new SplittableRandom(5)).interests());
+        double[] b = flat(enc.forward(x, m, true, new SplittableRandom(5)).interests());
+        double[] c = flat(enc.forward(x, m, true, new SplittableRandom(6)).interests());
+        assertArrayEquals(a, b, 0.0);
+        assertFalse(java.util.Arrays.equals(a, c));
+        assertThrows(IllegalArgumentException.class, () -> enc.forward(x, m, true, null));
+
+        EncoderConfig trunc = EncoderTestSupport.small(type, DataType.DOUBLE).truncatedRoutingLogits(true).build();
+        InterestEncoder te = Encoders.create(trunc, new SplittableRandom(1));
+        double[] tv = flat(te.forward(x, m, true, new SplittableRandom(5)).interests());
+        assertFalse(java.util.Arrays.equals(a, tv), "truncation redraws some logits");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void interestsDifferAcrossHeads(EncoderType type) {
+        InterestEncoder enc = create(type, DataType.DOUBLE, 1);
+        INDArray m = EncoderTestSupport.mask(MASK, DataType.DOUBLE);
+        INDArray x = EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.DOUBLE);
+        INDArray v = run(enc, x, m).interests();
+        assertNotEquals(0.0, v.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .sub(v.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(1)))
+                .norm2Number().doubleValue(), 1e-9);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void floatAgreesWithDouble(EncoderType type) {
+        // T=20, d=16 so the float kernels (fast tanh, float BLAS) see realistic sizes
+        double[][] mask = new double[6][20];
+        SplittableRandom r = new SplittableRandom(3);
+        for (double[] row : mask) {
+            int len = r.nextInt(21);
+            for (int t = 0; t < len; t++) {
+                row[t] = 1;
+            }
+        }
+        EncoderConfig.Builder cb = EncoderConfig.builder(type).dim(16).numInterests(4).maxLen(20);
+        InterestEncoder ef = Encoders.create(cb.dataType(DataType.FLOAT).build(), new SplittableRandom(9));
+        InterestEncoder ed = Encoders.create(cb.dataType(DataType.DOUBLE).build(), new SplittableRandom(9));
+        INDArray xd = EncoderTestSupport.input(mask, 16, 0.3, 4, DataType.DOUBLE);
+        INDArray g = EncoderTestSupport.gaussian(5, DataType.DOUBLE, 6, 4, 16);
+        InterestEncoder.Pass pf = ef.forward(xd.castTo(DataType.FLOAT), EncoderTestSupport.mask(mask, DataType.FLOAT), true, new SplittableRandom(1));
+        InterestEncoder.Pass pd = ed.forward(xd, EncoderTestSupport.mask(mask, DataType.DOUBLE), true, new SplittableRandom(1));
+        assertEquals(DataType.FLOAT, pf.interests().dataType());
+        assertClose(flat(pd.interests()), flat(pf.interests()), "interests");
+        INDArray dxf = pf.backward(g.castTo(DataType.FLOAT));
+        assertEquals(DataType.FLOAT, dxf.dataType());
+        assertClose(flat(pd.backward(g)), flat(dxf), "dx");
+        for (int i = 0; i < ed.parameters().size(); i++) {
+            assertClose(flat(ed.parameters().get(i).grad()), flat(ef.parameters().get(i).grad()),
+                    ed.parameters().get(i).name());
+        }
+    }
+
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        double scale = 0;
+        for (double v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4 * scale + 1e-6, what + "[" + i + "]");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void releasedBuffersAreReusedWithoutChangingResults(EncoderType type) {
+        InterestEncoder reused = create(type, DataType.FLOAT, 1);
+        InterestEncoder fresh = create(type, DataType.FLOAT, 1);
+        double[][] other = {{1, 1, 0, 0, 0}, {1, 1, 1, 1, 1}, {0, 0, 0, 0, 0}};
+        INDArray g = EncoderTestSupport.gaussian(4, DataType.FLOAT, B, K, D);
+
+        InterestEncoder.Pass first = run(reused, EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.FLOAT),
+                EncoderTestSupport.mask(MASK, DataType.FLOAT));
+        INDArray firstOut = first.interests();
+        first.backward(g);
+        first.release();
+        assertThrows(IllegalStateException.class, first::interests);
+        EncoderTestSupport.zeroGrads(reused);
+
+        INDArray x2 = EncoderTestSupport.input(other, D, 1.0, 5, DataType.FLOAT);
+        INDArray m2 = EncoderTestSupport.mask(other, DataType.FLOAT);
+        InterestEncoder.Pass second = run(reused, x2, m2);
+        assertTrue(second.interests() == firstOut, "the released buffer is reused");
+        InterestEncoder.Pass ref = run(fresh, x2, m2);
+        assertArrayEquals(flat(ref.interests()), flat(second.interests()), 0.0);
+        assertArrayEquals(flat(ref.backward(g)), flat(second.backward(g)), 0.0);
+        for (int i = 0; i < fresh.parameters().size(); i++) {
+            assertArrayEquals(flat(fresh.parameters().get(i).grad()), flat(reused.parameters().get(i).grad()), 0.0);
+        }
+        // an unreleased pass keeps its buffers
+        InterestEncoder.Pass third = run(reused, x2, m2);
+        assertTrue(third.interests() != second.interests());
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void rejectsBadInputs(EncoderType type) {
+        InterestEncoder enc = create(type, DataType.FLOAT, 1);
+        INDArray m = EncoderTestSupport.mask(MASK, DataType.FLOAT);
+        INDArray x = EncoderTestSupport.input(MASK, D, 1.0, 3, DataType.FLOAT);
+        var rng = new SplittableRandom(1);
+        assertThrows(IllegalArgumentException.class, () -> enc.forward(x.castTo(DataType.DOUBLE), m, true, rng));
+        assertThrows(IllegalArgumentException.class, () -> enc.forward(Nd4j.create(DataType.FLOAT, B, T + 1, D), m, true, rng));
+        INDArray half = m.dup();
+        half.putScalar(0, 1, 0.5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> enc.forward(x, half, true, rng));
+        assertTrue(e.getMessage().contains("mask[0, 1]"), e.getMessage());
+        InterestEncoder.Pass p = enc.forward(x, m, true, rng);
+        assertThrows(IllegalArgumentException.class, () -> p.backward(Nd4j.create(DataType.FLOAT, B, K + 1, D)));
+        // int masks and non-contiguous inputs are accepted
+        INDArray xt = x.permute(1, 0, 2).dup('c').permute(1, 0, 2);
+        assertArrayEquals(flat(p.interests()), flat(enc.forward(xt, m.castTo(DataType.INT32), true, new SplittableRandom(1)).interests()), 0.0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void parameterNamesAreStable(EncoderType type) {
+        InterestEncoder enc = Encoders.create(EncoderConfig.builder(type).build(), new SplittableRandom(1));
+        List<String> names = enc.parameters().stream().map(Param::name).toList();
+        List<String> expected = switch (type) {
+            case SA -> List.of("sa.position", "sa.w1", "sa.b1", "sa.w2", "sa.b2");
+            case DR -> List.of("dr.w");
+            case MIND -> List.of("mind.w", "mind.b", "mind.proj_w", "mind.proj_b");
+        };
+        assertEquals(expected, names);
+        for (Param p : enc.parameters()) {
+            assertArrayEquals(p.value().shape(), p.grad().shape());
+            assertEquals(DataType.FLOAT, p.value().dataType());
+        }
+        if (type == EncoderType.DR) {
+            assertArrayEquals(new long[] {20, 4 * 64, 64}, enc.parameters().get(0).value().shape());
+        }
+    }
+}

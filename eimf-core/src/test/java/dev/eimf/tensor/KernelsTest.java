@@ -1,0 +1,129 @@
+package dev.eimf.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class KernelsTest {
+
+    @Test
+    void fastTanhIsWithinFloatPrecision() {
+        double worst = 0;
+        for (float x = -12f; x <= 12f; x += 1e-3f) {
+            worst = Math.max(worst, Math.abs(Kernels.tanhFloat(x) - Math.tanh(x)));
+        }
+        assertEquals(0.0, worst, 5e-7);
+        assertEquals(0f, Kernels.tanhFloat(0f), 0f);
+        assertEquals(1f, Kernels.tanhFloat(100f), 1e-6f);
+    }
+
+    @Test
+    void bothArrayFormsOfTheFastTanhAreAccurate() {
+        int n = 24001;
+        float[] plain = new float[n];
+        for (int i = 0; i < n; i++) {
+            plain[i] = -12f + i * 1e-3f;
+        }
+        float[] fma = plain.clone();
+        float[] x = plain.clone();
+        Kernels.tanhFloatPlain(plain, n);
+        Kernels.tanhFloatFma(fma, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.tanh(x[i]), plain[i], 5e-7);
+            assertEquals(Math.tanh(x[i]), fma[i], 5e-7);
+        }
+    }
+
+    @Test
+    void biasAndTanhAgreeAcrossTypes() {
+        Buf f = Buf.zeros(DataType.FLOAT, 3, 5);
+        Buf d = Buf.zeros(DataType.DOUBLE, 3, 5);
+        Buf bf = Buf.zeros(DataType.FLOAT, 5);
+        Buf bd = Buf.zeros(DataType.DOUBLE, 5);
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < 15; i++) {
+            float v = (float) (3 * r.nextGaussian());
+            f.set(i, v);
+            d.set(i, v);
+        }
+        for (int j = 0; j < 5; j++) {
+            bf.set(j, j - 2f);
+            bd.set(j, j - 2f);
+        }
+        Buf zf = Buf.zeros(DataType.FLOAT, 3, 5);
+        Buf zd = Buf.zeros(DataType.DOUBLE, 3, 5);
+        Kernels.fillRows(zf, 3, 5, bf);
+        Kernels.fillRows(zd, 3, 5, bd);
+        for (int i = 0; i < 15; i++) {
+            zf.add(i, f.get(i));
+            zd.add(i, d.get(i));
+        }
+        Kernels.tanhInPlace(zf, 15);
+        Kernels.tanhInPlace(zd, 15);
+        for (int i = 0; i < 15; i++) {
+            assertEquals(Math.tanh(d.get(i) + (i % 5) - 2), zd.get(i), 1e-15);
+            assertEquals(zd.get(i), zf.get(i), 1e-6);
+        }
+        // longer than one heap chunk
+        Buf big = Buf.zeros(DataType.FLOAT, 10000);
+        for (int i = 0; i < 10000; i++) {
+            big.set(i, (i - 5000) / 500.0);
+        }
+        Kernels.tanhInPlace(big, 10000);
+        for (int i = 0; i < 10000; i += 7) {
+            assertEquals(Math.tanh((float) ((i - 5000) / 500.0)), big.get(i), 1e-6);
+        }
+    }
+
+    @Test
+    void squashBackwardMatchesFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(3);
+        int d = 6;
+        for (double scale : new double[] {0.05, 1.0, 20.0}) {
+            double[] s = new double[d];
+            double[] g = new double[d];
+            for (int j = 0; j < d; j++) {
+                s[j] = scale * r.nextGaussian();
+                g[j] = r.nextGaussian();
+            }
+            double[] ds = new double[d];
+            Kernels.squashBackward(s, 0, d, g, 0, ds, 0);
+            double h = 1e-6 * Math.max(1, scale);
+            for (int j = 0; j < d; j++) {
+                double old = s[j];
+                s[j] = old + h;
+                double lp = dot(squash(s), g);
+                s[j] = old - h;
+                double lm = dot(squash(s), g);
+                s[j] = old;
+                double num = (lp - lm) / (2 * h);
+                assertEquals(num, ds[j], 1e-6 * Math.max(1, Math.abs(num)), "scale " + scale + " j " + j);
+            }
+        }
+    }
+
+    @Test
+    void squashShrinksShortAndKeepsLongVectorsBelowOne() {
+        double[] v = new double[2];
+        Kernels.squash(new double[] {3, 4}, 0, 2, v, 0);
+        assertEquals(25.0 / 26.0, Math.hypot(v[0], v[1]), 1e-10); // up to the 1e-9 inside the root
+        Kernels.squash(new double[] {0, 0}, 0, 2, v, 0);
+        assertEquals(0.0, v[0], 0.0);
+    }
+
+    private static double[] squash(double[] s) {
+        double[] v = new double[s.length];
+        Kernels.squash(s, 0, s.length, v, 0);
+        return v;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
