@@ -335,6 +335,7 @@ public final class AuxiliaryTasks {
         boolean backward = scale > 0;
         double[][] dCos = backward ? new double[cos.length][cos[0].length] : null;
         double loss = 0;
+        double[] expNeg = new double[bt.gs().length];
         for (int a = 0; a < nAct; a++) {
             int[] neg = negatives[a];
             for (int k = 0; k < numK; k++) {
@@ -345,17 +346,19 @@ public final class AuxiliaryTasks {
                 for (int c : neg) {
                     max = Math.max(max, cos[p][c] / tau);
                 }
-                double z = Math.exp(lPos - max);
-                for (int c : neg) {
-                    z += Math.exp(cos[p][c] / tau - max);
+                double ePos = Math.exp(lPos - max);
+                double z = ePos;
+                for (int i = 0; i < neg.length; i++) {
+                    expNeg[i] = Math.exp(cos[p][neg[i]] / tau - max);
+                    z += expNeg[i];
                 }
                 loss += bt.coef()[a] * (Math.log(z) + max - lPos);
                 if (backward) {
                     // d(-log softmax_pos)/d logit_c = softmax_c - [c = pos]; d logit / d cos = 1 / tau.
                     double gScale = scale * bt.coef()[a] / tau;
-                    dCos[p][pos] += gScale * (Math.exp(lPos - max) / z - 1);
-                    for (int c : neg) {
-                        dCos[p][c] += gScale * Math.exp(cos[p][c] / tau - max) / z;
+                    dCos[p][pos] += gScale * (ePos / z - 1);
+                    for (int i = 0; i < neg.length; i++) {
+                        dCos[p][neg[i]] += gScale * expNeg[i] / z;
                     }
                 }
             }

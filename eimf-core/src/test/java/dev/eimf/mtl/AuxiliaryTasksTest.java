@@ -319,7 +319,7 @@ class AuxiliaryTasksTest {
                 .build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().headHidden(-1).build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().matching(null).build());
-        assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().dataType(DataType.INT).build());
+        assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().dataType(DataType.INT32).build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().propagationTemperature(0)
                 .build());
     }
