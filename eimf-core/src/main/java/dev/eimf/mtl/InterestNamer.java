@@ -14,6 +14,8 @@ public final class InterestNamer {
     private final List<String> labels;
 
     /**
+     * Creates a namer over phrases already projected into the behavioural space.
+     *
      * @param projectedPhrases N x d phrase vectors in the behavioural space (g(s)); not copied
      * @param labels           N labels in the same order
      */
