@@ -3,6 +3,7 @@ package dev.eimf.data;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.List;
  * inner quote as {@code ""}. Records end at LF, CRLF or a lone CR outside quotes, so one record may span
  * several physical lines; {@link #recordLine()} gives the physical line where the current record starts,
  * which is the line that errors name. A quote inside an unquoted field is an ordinary character (as most
- * CSV writers expect). A leading UTF-8 byte-order mark is dropped.
+ * CSV writers expect). A leading UTF-8 byte-order mark is dropped. When the {@link Reader} refuses bytes it
+ * cannot decode (by throwing {@link CharacterCodingException}, as the loaders' UTF-8 reader does), the record
+ * holding them is read to its end and then rejected with a {@link DataFormatException}, so reading can go on.
  *
  * <p>With quoting switched off every character is literal, which suits formats such as MovieLens
  * {@code u.item} whose titles may contain quotes but never quote a field.
@@ -31,6 +34,11 @@ public final class DelimitedReader implements Closeable {
     private long line = 1;
     private long recordLine;
     private boolean started;
+    /** The buffer holds one stand-in character for bytes the reader could not decode. */
+    private boolean undecodableBuffer;
+    /** 1-based column of the current record in which undecodable bytes were met, or 0. */
+    private int undecodableColumn;
+    private boolean undecodable;
     private final StringBuilder field = new StringBuilder(64);
 
     /**
@@ -65,7 +73,9 @@ public final class DelimitedReader implements Closeable {
      * @return the fields of the record, or {@code null} at end of input. An empty line gives one empty field.
      * @throws DataFormatException if a quoted field is not closed before end of input, or a closing quote is
      *                             followed by something other than a delimiter or line end; in the latter
-     *                             case the rest of the record is consumed so reading can go on
+     *                             case the rest of the record is consumed so reading can go on; also if the
+     *                             record holds bytes that the reader could not decode, once the whole record
+     *                             has been consumed
      */
     public List<String> next() throws IOException {
         if (!started) {
@@ -82,6 +92,8 @@ public final class DelimitedReader implements Closeable {
                 while (true) {
                     c = read();
                     if (c < 0) {
+                        undecodable = false;
+                        undecodableColumn = 0;
                         throw new DataFormatException(file, recordLine, "column " + (out.size() + 1),
                                 "quoted field is not closed before end of file");
                     }
@@ -100,6 +112,8 @@ public final class DelimitedReader implements Closeable {
                 if (c != delimiter && c != '\n' && c != '\r' && c >= 0) {
                     int column = out.size() + 1;
                     skipRestOfRecord(c);
+                    undecodable = false;
+                    undecodableColumn = 0;
                     throw new DataFormatException(file, recordLine, "column " + column,
                             "unexpected character '" + (char) c + "' after closing quote");
                 }
@@ -110,8 +124,16 @@ public final class DelimitedReader implements Closeable {
                 }
             }
             out.add(field.toString());
+            if (undecodable && undecodableColumn == 0) undecodableColumn = out.size();
             if (c == delimiter) continue;
             if (c == '\r' && peek() == '\n') read();
+            if (undecodable) {
+                int column = undecodableColumn;
+                undecodable = false;
+                undecodableColumn = 0;
+                throw new DataFormatException(file, recordLine, "column " + column,
+                        "bytes that cannot be decoded as text (the file must be UTF-8)");
+            }
             return out;
         }
     }
@@ -132,7 +154,15 @@ public final class DelimitedReader implements Closeable {
 
     private int peek() throws IOException {
         if (pos >= len) {
-            len = in.read(buf, 0, buf.length);
+            undecodableBuffer = false;
+            try {
+                len = in.read(buf, 0, buf.length);
+            } catch (CharacterCodingException e) {
+                // A stand-in character marks where the bytes were, so the error goes to the record holding them.
+                buf[0] = '\uFFFD';
+                len = 1;
+                undecodableBuffer = true;
+            }
             pos = 0;
             if (len <= 0) {
                 len = 0;
@@ -145,6 +175,7 @@ public final class DelimitedReader implements Closeable {
     private int read() throws IOException {
         int c = peek();
         if (c < 0) return c;
+        if (undecodableBuffer) undecodable = true;
         pos++;
         if (c == '\n') {
             line++;

@@ -56,9 +56,13 @@ final class ItemText {
         int i = 0;
         while (amp >= 0) {
             sb.append(s, i, amp);
-            int semi = s.indexOf(';', amp + 1);
+            // References are short: look for the ';' only nearby, or a text of many '&' takes quadratic time.
+            int semi = -1;
+            for (int k = amp + 1, end = Math.min(s.length(), amp + 13); k < end && semi < 0; k++) {
+                if (s.charAt(k) == ';') semi = k;
+            }
             String decoded = null;
-            if (semi > amp + 1 && semi - amp <= 12) decoded = reference(s.substring(amp + 1, semi));
+            if (semi > amp + 1) decoded = reference(s.substring(amp + 1, semi));
             if (decoded != null) {
                 sb.append(decoded);
                 i = semi + 1;

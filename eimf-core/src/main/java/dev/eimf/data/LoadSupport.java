@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -68,9 +67,18 @@ final class LoadSupport {
         private int size;
         private int scale;
 
+        /**
+         * Longest text taken as a timestamp. A long has 19 digits, so anything much longer is not a timestamp,
+         * and refusing it early keeps BigDecimal's super-linear parsing of huge digit strings out of reach.
+         */
+        static final int MAX_CHARS = 100;
+
         /** Parses and stores one value; throws NumberFormatException when it is not a finite decimal number. */
         void add(String s) {
             if (size == ints.length) ints = Arrays.copyOf(ints, size * 2);
+            if (s.length() > MAX_CHARS) {
+                throw new NumberFormatException("longer than " + MAX_CHARS + " characters");
+            }
             if (isPlainInteger(s)) {
                 ints[size] = Long.parseLong(s);
             } else {
@@ -97,13 +105,19 @@ final class LoadSupport {
         long[] toLongs(Path file) {
             long[] out = Arrays.copyOf(ints, size);
             if (scale == 0) return out;
-            BigInteger factor = BigInteger.TEN.pow(scale);
             for (int i = 0; i < size; i++) {
                 BigDecimal d = (decimals.length > i && decimals[i] != null) ? decimals[i] : BigDecimal.valueOf(ints[i]);
                 try {
+                    if (d.signum() == 0) {
+                        out[i] = 0;
+                        continue;
+                    }
+                    // Digits before the point once scaled; checked first because a scale such as 10^9 (from
+                    // "1e-999999999") would make the exact product astronomically large.
+                    if ((long) d.precision() - d.scale() + scale > 19) throw new ArithmeticException("overflow");
                     out[i] = d.movePointRight(scale).toBigIntegerExact().longValueExact();
                 } catch (ArithmeticException e) {
-                    throw new DataFormatException(file, 0, "timestamp", "value " + d.toPlainString()
+                    throw new DataFormatException(file, 0, "timestamp", "value " + quote(d.toString())
                             + " does not fit a long once scaled by 10^" + scale + " to keep fractional timestamps exact");
                 }
             }
@@ -127,13 +141,18 @@ final class LoadSupport {
         }
     }
 
+    /** A value quoted for an error message, cut short when long (a field may be megabytes). */
+    static String quote(String s) {
+        return s.length() <= 80 ? "'" + s + "'" : "'" + s.substring(0, 77) + "...' (" + s.length() + " characters)";
+    }
+
     /** Checks that {@code s} is a non-negative integer id, as MovieLens requires. */
     static String requireNumericId(Path file, long line, String field, String s) {
         if (s.isEmpty()) throw new DataFormatException(file, line, field, "empty id");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
-                throw new DataFormatException(file, line, field, "not a numeric id: '" + s + "'");
+                throw new DataFormatException(file, line, field, "not a numeric id: " + quote(s));
             }
         }
         return s;
@@ -150,9 +169,9 @@ final class LoadSupport {
         try {
             r = Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new DataFormatException(file, line, field, "not a number: '" + s + "'");
+            throw new DataFormatException(file, line, field, "not a number: " + quote(s));
         }
-        if (!Double.isFinite(r)) throw new DataFormatException(file, line, field, "not a finite number: '" + s + "'");
+        if (!Double.isFinite(r)) throw new DataFormatException(file, line, field, "not a finite number: " + quote(s));
         return r;
     }
 
@@ -160,7 +179,7 @@ final class LoadSupport {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw new DataFormatException(file, line, field, "not an integer: '" + s + "'");
+            throw new DataFormatException(file, line, field, "not an integer: " + quote(s));
         }
     }
 
@@ -168,7 +187,7 @@ final class LoadSupport {
         try {
             ts.add(s);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new DataFormatException(file, line, field, "not a finite decimal number: '" + s + "'");
+            throw new DataFormatException(file, line, field, "not a finite decimal number: " + quote(s));
         }
     }
 
@@ -202,8 +221,19 @@ final class LoadSupport {
         return h;
     }
 
-    /** A UTF-8 reader for files whose text is plain ASCII or UTF-8 (ids, numbers). */
+    /**
+     * A UTF-8 reader that refuses malformed bytes (see {@link StrictUtf8Reader}) rather than replacing them with
+     * U+FFFD, which would change ids and text without a word.
+     */
     static Reader utf8(Path file) throws IOException {
+        return new StrictUtf8Reader(Files.newInputStream(file));
+    }
+
+    /**
+     * A UTF-8 reader that replaces malformed bytes with U+FFFD; only for files whose every field is then checked
+     * to be a number, so a replaced byte always fails that check and is reported.
+     */
+    static Reader utf8Replacing(Path file) throws IOException {
         return new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16);
     }
 

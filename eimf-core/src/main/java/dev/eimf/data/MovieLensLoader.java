@@ -108,8 +108,9 @@ public final class MovieLensLoader implements DatasetLoader {
     private static List<Interaction> read100kRatings(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
         try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), '\t', false, file)) {
-            for (List<String> rec = r.next(); rec != null; rec = r.next()) {
-                if (LoadSupport.isBlank(rec)) continue;
+            for (List<String> rec = LoadSupport.nextOrReport(r, problems); rec != LoadSupport.END;
+                 rec = LoadSupport.nextOrReport(r, problems)) {
+                if (rec == null || LoadSupport.isBlank(rec)) continue;
                 try {
                     addRating(buf, file, r.recordLine(), rec, "user", "item", "rating", "timestamp");
                 } catch (DataFormatException e) {
@@ -142,7 +143,11 @@ public final class MovieLensLoader implements DatasetLoader {
                 long line = r.recordLine();
                 // The genre list defines the shape of u.item, so a bad line here is always fatal.
                 LoadSupport.requireColumns(file, line, rec, 2);
-                int idx = (int) LoadSupport.parseLong(file, line, "index", rec.get(1));
+                long index = LoadSupport.parseLong(file, line, "index", rec.get(1));
+                if (index != (int) index) {
+                    throw new DataFormatException(file, line, "index", "genre index " + index + " is out of range");
+                }
+                int idx = (int) index;
                 if (byIndex.put(idx, rec.get(0)) != null) {
                     throw new DataFormatException(file, line, "index", "genre index " + idx + " appears twice");
                 }
@@ -195,7 +200,8 @@ public final class MovieLensLoader implements DatasetLoader {
 
     private static List<Interaction> readDatRatings(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
-        try (BufferedReader r = new BufferedReader(LoadSupport.utf8(file), 1 << 16)) {
+        // Every field here is numeric, so a byte that is not UTF-8 fails the field's check and is reported.
+        try (BufferedReader r = new BufferedReader(LoadSupport.utf8Replacing(file), 1 << 16)) {
             long line = 0;
             for (String s = r.readLine(); s != null; s = r.readLine()) {
                 line++;
