@@ -35,6 +35,7 @@ final class Mats {
         } else {
             throw new IllegalArgumentException("FLOAT or DOUBLE only, got " + dt);
         }
+        java.lang.ref.Reference.reachabilityFence(out);
         return out;
     }
 
@@ -73,6 +74,9 @@ final class Mats {
                 out[i] = f[i];
             }
         }
+        // The NIO view does not keep the array alive: without this fence the JIT may let the GC free a
+        // temporary array's native memory while the copy above still reads it.
+        java.lang.ref.Reference.reachabilityFence(c);
         return out;
     }
 

@@ -225,6 +225,7 @@ public final class ExactItemIndex implements ItemIndex {
     private static void readFloats(INDArray arr, long from, float[] dst) {
         FloatBuffer fb = arr.data().asNioFloat();
         fb.get(Math.toIntExact(arr.offset() + from), dst);
+        java.lang.ref.Reference.reachabilityFence(arr); // the NIO view does not keep the native memory alive
     }
 
     private float[] flatten(float[][][] interests, int u0, int cu, int k) {
