@@ -239,9 +239,15 @@ public final class ScaleRun {
                         cases.size(), m.recall(50), pop.recall(50));
             }
 
-            probe.start("build ExactItemIndex");
+            probe.start("build ExactItemIndex from the INDArray table");
             ExactItemIndex index = ExactItemIndex.builder(model.itemTable()).chunkUsers(o.chunkUsers).build();
             phases.add(log(probe.end(index)));
+            // The same index from a float[][] filled by one bulk copy of the table, to tell the cost of
+            // ExactItemIndex itself from that of the INDArray-to-float[][] conversion in builder(INDArray).
+            probe.start("build ExactItemIndex from float[][] (bulk copy)");
+            ExactItemIndex bulk = ExactItemIndex.builder(rows(model.itemTable())).chunkUsers(o.chunkUsers).build();
+            phases.add(log(probe.end(bulk)));
+            bulk = null;
 
             int warm = Math.min(20, o.queries);
             List<EvalCase> test = split.test();
@@ -341,6 +347,16 @@ public final class ScaleRun {
             prev = step;
         }
         return steps == 0 ? Double.NaN : seconds * 1000 / steps;
+    }
+
+    /** The rows of a [n+1, d] table, copied out of native memory in one bulk read. */
+    private static float[][] rows(INDArray table) {
+        int n = (int) table.size(0);
+        int d = (int) table.size(1);
+        float[] flat = table.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        return out;
     }
 
     private static float[][][] interests(TrainedModel model, int[][] histories) {
