@@ -140,8 +140,9 @@ public final class EimfPipeline {
             }
             SemanticTargets targets = SemanticTargets.build(samples, byUser, config.aux(), config.propagate());
             listener.stage("esim", String.format(Locale.ROOT,
-                    "%d extractions (%d new, %d cached, %d failed); semantic targets: %d own, %d propagated of %d users",
-                    result.stats().typicalUsers(), result.stats().llmCalls(), result.stats().cached(),
+                    "%d extractions (%d fresh, %d LLM calls, %d cached, %d failed); semantic targets: %d own, %d propagated of %d users",
+                    result.stats().typicalUsers(), result.stats().typicalUsers() - result.stats().cached(),
+                    result.stats().llmCalls(), result.stats().cached(),
                     result.stats().failed(), targets.ownCount(), targets.propagatedCount(), targets.size()));
             AuxiliaryTasks tasks = new AuxiliaryTasks(config.aux(), warm.model().encoder().dim(),
                     config.textEncoder().dimension(), full.seed() ^ 0x4549_4D46L);
