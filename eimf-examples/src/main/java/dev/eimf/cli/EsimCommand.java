@@ -6,7 +6,6 @@ import dev.eimf.esim.EsimResult;
 import dev.eimf.esim.EsimRunner;
 import dev.eimf.esim.EsimStats;
 import dev.eimf.esim.ExplicitInterest;
-import dev.eimf.esim.InterestExtractor;
 import dev.eimf.esim.InterestStore;
 import dev.eimf.esim.TextEncoder;
 import dev.eimf.esim.TypicalSampleConfig;
@@ -76,18 +75,14 @@ final class EsimCommand implements Command {
             histories.add(UserHistory.of(t.userId(), users.sequences[t.index()], ds.catalog()));
         }
 
-        List<AutoCloseable> closeLater = new ArrayList<>();
-        try (InterestStore store = InterestStore.open(Path.of(args.require("store")))) {
+        try (InterestStore store = InterestStore.open(Path.of(args.require("store")));
+             EsimOptions.Services services = EsimOptions.open(args, choice, interests)) {
             store.recovery().ifPresent(r -> System.out.println("store: recovered from a torn last line: " + r.message()));
-            InterestExtractor extractor = EsimOptions.extractor(args, choice, interests, closeLater);
-            TextEncoder encoder = EsimOptions.encoder(args, choice, closeLater);
-            EsimRunner runner = EsimRunner.builder().extractor(extractor).encoder(encoder).store(store)
+            EsimRunner runner = EsimRunner.builder().extractor(services.extractor).encoder(services.encoder).store(store)
                     .concurrency(choice.concurrency()).build();
             EsimResult result = runner.run(histories);
-            report(args, choice, encoder, store, samples, result);
+            report(args, choice, services.encoder, store, samples, result);
             return 0;
-        } finally {
-            EsimOptions.closeAll(closeLater);
         }
     }
 

@@ -17,6 +17,8 @@ import dev.eimf.llm.MiniLmTextEncoder;
 import dev.eimf.llm.OpenAiChatClient;
 import dev.eimf.llm.OpenAiConfig;
 import dev.eimf.llm.OpenAiEmbeddingClient;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +99,7 @@ final class EsimOptions {
      *
      * @param interests J, explicit interests per user
      */
-    static InterestExtractor extractor(Args args, Choice choice, int interests, List<AutoCloseable> closeLater) {
+    private static InterestExtractor extractor(Args args, Choice choice, int interests, List<AutoCloseable> closeLater) {
         if (!choice.llm()) {
             return MetadataInterestExtractor.builder().interests(interests).build();
         }
@@ -108,7 +110,7 @@ final class EsimOptions {
     }
 
     /** The text encoder named by {@code --encoder}; an HTTP client it opens is added to {@code closeLater}. */
-    static TextEncoder encoder(Args args, Choice choice, List<AutoCloseable> closeLater) {
+    private static TextEncoder encoder(Args args, Choice choice, List<AutoCloseable> closeLater) {
         return switch (choice.encoder()) {
             case "hash" -> new HashingTextEncoder();
             case "minilm" -> new MiniLmTextEncoder();
@@ -161,11 +163,16 @@ final class EsimOptions {
         return json;
     }
 
-    /** The selection and extraction settings, for the JSON files. */
-    static Map<String, Object> settingsJson(Choice choice, String encoderName) {
+    /** The selection and extraction settings, for the JSON files and the work-directory guard. */
+    static Map<String, Object> settingsJson(Args args, Choice choice) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("extractor", choice.extractor());
-        m.put("encoder", encoderName);
+        if (choice.llm()) {
+            m.put("llm_model", args.require("llm-model"));
+            m.put("domain", args.get("domain", "items"));
+        }
+        m.put("encoder", choice.encoder().equals("openai") ? "openai:" + args.get("embedding-model", "text-embedding-3-small")
+                : choice.encoder());
         m.put("strategy", choice.sampling().strategy().id());
         m.put("clusters", choice.sampling().clusters());
         m.put("per_cluster", choice.sampling().perCluster());
@@ -180,16 +187,48 @@ final class EsimOptions {
                 s.completionTokens(), s.seconds());
     }
 
-    /** Closes what {@link #extractor} and {@link #encoder} opened, last first. */
-    static void closeAll(List<AutoCloseable> closeLater) throws Exception {
-        Exception first = null;
-        for (int i = closeLater.size() - 1; i >= 0; i--) {
-            try {
-                closeLater.get(i).close();
-            } catch (Exception e) {
-                if (first == null) first = e; else first.addSuppressed(e);
-            }
+    /** The extractor and text encoder of one command, with the HTTP clients they hold. */
+    static final class Services implements AutoCloseable {
+        private final List<AutoCloseable> closeLater;
+        final InterestExtractor extractor;
+        final TextEncoder encoder;
+
+        private Services(InterestExtractor extractor, TextEncoder encoder, List<AutoCloseable> closeLater) {
+            this.extractor = extractor;
+            this.encoder = encoder;
+            this.closeLater = closeLater;
         }
-        if (first != null) throw first;
+
+        /** Closes the clients, last opened first. */
+        @Override
+        public void close() throws IOException {
+            IOException first = null;
+            for (int i = closeLater.size() - 1; i >= 0; i--) {
+                try {
+                    closeLater.get(i).close();
+                } catch (Exception e) {
+                    IOException io = e instanceof IOException x ? x : new IOException("closing " + closeLater.get(i), e);
+                    if (first == null) first = io; else first.addSuppressed(io);
+                }
+            }
+            if (first != null) throw first;
+        }
+    }
+
+    /**
+     * Opens the extractor and the encoder the options name.
+     *
+     * @param interests J, explicit interests per user
+     */
+    static Services open(Args args, Choice choice, int interests) throws IOException {
+        List<AutoCloseable> closeLater = new ArrayList<>();
+        try {
+            InterestExtractor x = extractor(args, choice, interests, closeLater);
+            TextEncoder e = encoder(args, choice, closeLater);
+            return new Services(x, e, closeLater);
+        } catch (RuntimeException e) {
+            new Services(null, null, closeLater).close();
+            throw e;
+        }
     }
 }
