@@ -12,7 +12,7 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new StatsCommand(), new BaselineCommand(), new TrainCommand(), new RecommendCommand(),
-                new EsimCommand());
+                new EsimCommand(), new QuickstartCommand());
     }
 
     /** Runs a subcommand and exits with its status. */
