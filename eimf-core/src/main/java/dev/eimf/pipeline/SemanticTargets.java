@@ -14,9 +14,10 @@ import java.util.Map;
  * (method spec §3.6):
  * <ul>
  *   <li>a typical user with parsed interests gets them with weight 1;</li>
- *   <li>with propagation on, every other user of a cluster inherits the interests of its cluster's
- *       typical users (their union, [ours]) with weight {@code exp(-dist/temperature)}, {@code dist}
- *       being its distance to the cluster centroid;</li>
+ *   <li>with propagation on, every other user of a cluster inherits the interests of its cluster's most
+ *       central typical user with parsed interests ([ours]: one user's J interests rather than the union
+ *       of the cluster's, which keeps J small and the auxiliary step cheap) with weight
+ *       {@code exp(-dist/temperature)}, {@code dist} being its distance to the cluster centroid;</li>
  *   <li>everyone else gets none.</li>
  * </ul>
  * Every row carries its cluster as {@code source}, so users sharing a cluster's vectors are never each
@@ -60,7 +61,10 @@ public final class SemanticTargets {
             }
             float[][] v = ui.vectors().toArray(float[][]::new);
             rows[t.index()] = new SemanticBatch.Row(v, 1.0, t.cluster());
-            byCluster.get(t.cluster()).addAll(ui.vectors());
+            if (byCluster.get(t.cluster()).isEmpty()) {
+                // chosen users come ordered by distance to their centroid: the first is the most central
+                byCluster.get(t.cluster()).addAll(ui.vectors());
+            }
             own++;
         }
         int propagated = 0;
