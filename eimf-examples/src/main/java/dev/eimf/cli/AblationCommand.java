@@ -121,6 +121,8 @@ final class AblationCommand implements Command {
                                 new ProgressPrinter(System.err, tp.config(), label));
                         o = Outcome.of(seed, r, new Evaluator(evalConfig), split, esim);
                         Json.write(done, o.json());
+                        // The result file marks the variant finished; its checkpoint is not read again.
+                        Files.deleteIfExists(seedWork.resolve(v + ".ckpt"));
                         System.err.printf(Locale.ROOT, "[%s] done: valid %s %.4f, test %s %.4f (%s elapsed)%n", label,
                                 HEADLINE, o.valid().get(HEADLINE), HEADLINE, o.test().get(HEADLINE),
                                 ProgressPrinter.clock((System.nanoTime() - t0) / 1e9));
