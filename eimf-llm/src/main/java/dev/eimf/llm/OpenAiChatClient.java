@@ -188,7 +188,7 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
         if (choices == null || !choices.isJsonArray() || choices.getAsJsonArray().isEmpty()) {
             JsonElement error = o.get("error");
             throw new OpenAiHttp.MalformedBodyException("no choices in the reply"
-                    + (error != null && !error.isJsonNull() ? " (error: " + error + ")" : ""));
+                    + (error != null && !error.isJsonNull() ? " (error: " + OpenAiHttp.truncate(error.toString()) + ")" : ""));
         }
         JsonElement first = choices.getAsJsonArray().get(0);
         JsonElement message = first.isJsonObject() ? first.getAsJsonObject().get("message") : null;
@@ -209,9 +209,17 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
         return new ChatResponse(content.getAsString(), prompt, completion);
     }
 
+    /**
+     * A token count, or 0 when it is missing, not a number, negative or absurd: usage is optional
+     * bookkeeping and never makes a usable reply fail. Read through double because Gson's
+     * {@code getAsLong()} throws on numbers such as {@code 1e99999} and wraps around on {@code 1e19}.
+     */
     static long longOrZero(JsonElement e) {
-        return e == null || e.isJsonNull() || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
-                ? 0 : e.getAsLong();
+        if (e == null || e.isJsonNull() || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            return 0;
+        }
+        double d = e.getAsDouble();
+        return d >= 0 && d <= 9.007199254740992E15 ? (long) d : 0;
     }
 
     static ThreadFactory daemonThreads(String prefix) {

@@ -7,6 +7,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -22,6 +24,10 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import okio.ByteString;
+import okio.Options;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +47,11 @@ final class OpenAiHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiHttp.class);
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final int MAX_SERVER_MESSAGE = 500;
+    /** Bytes of an error reply read: enough for any server's message, not a whole runaway body. */
+    private static final long MAX_ERROR_BODY = 64 * 1024;
+    private static final String HIDDEN_RETRY_AFTER = "X-Eimf-Retry-After";
+    private static final Options BOMS = Options.of(ByteString.decodeHex("efbbbf"), ByteString.decodeHex("feff"),
+            ByteString.decodeHex("fffe"));
 
     /** Turns a parsed 2xx body into a result; throws {@link MalformedBodyException} when it does not fit. */
     @FunctionalInterface
@@ -88,7 +99,22 @@ final class OpenAiHttp implements AutoCloseable {
                 .writeTimeout(config.readTimeout())
                 .callTimeout(config.callTimeout())
                 .retryOnConnectionFailure(false)
+                .addNetworkInterceptor(chain -> hideRetryAfterFromOkHttp(chain.proceed(chain.request())))
                 .build();
+    }
+
+    /**
+     * OkHttp re-sends a request by itself after "503 with {@code Retry-After: 0}" (its follow-up logic, which
+     * {@code retryOnConnectionFailure(false)} does not switch off), unseen by our attempt count, retry limit
+     * and backoff. Below that logic, a 503's {@code Retry-After} is moved to a header of ours, which
+     * {@link #retryAfter} reads.
+     */
+    private static Response hideRetryAfterFromOkHttp(Response response) {
+        String value = response.header("Retry-After");
+        if (response.code() != 503 || value == null) {
+            return response;
+        }
+        return response.newBuilder().removeHeader("Retry-After").header(HIDDEN_RETRY_AFTER, value).build();
     }
 
     Usage usage() {
@@ -122,9 +148,15 @@ final class OpenAiHttp implements AutoCloseable {
                         "interrupted while waiting for a free connection slot", null, false, null), e);
             }
             try (Response response = http.newCall(request).execute()) {
-                String text = response.body().string();
                 int code = response.code();
-                if (code >= 200 && code < 300) {
+                boolean success = code >= 200 && code < 300;
+                String text = success ? readBody(response.body(), config.maxResponseBytes(), false)
+                        : readBody(response.body(), MAX_ERROR_BODY, true);
+                if (success && text == null) {
+                    failure = new Failure(LlmException.Reason.MALFORMED_RESPONSE, code, null, "HTTP " + code
+                            + " with a body longer than maxResponseBytes (" + config.maxResponseBytes() + " bytes)",
+                            null, false, null);
+                } else if (success) {
                     try {
                         return parser.parse(JsonParser.parseString(text));
                     } catch (MalformedBodyException | JsonParseException | IllegalStateException
@@ -138,7 +170,7 @@ final class OpenAiHttp implements AutoCloseable {
                                         + snippet(text), null, again && malformed <= config.maxMalformedRetries(), e);
                     }
                 } else {
-                    failure = classify(response, code, text);
+                    failure = classify(response, code, text == null ? "" : text);
                 }
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()
@@ -171,6 +203,33 @@ final class OpenAiHttp implements AutoCloseable {
                         null, false, failure.cause), e);
             }
         }
+    }
+
+    /**
+     * The body as text, decoded like OkHttp's {@code ResponseBody.string()} (byte order mark, else the
+     * content type's charset, else UTF-8), having read at most about {@code limit + 1} bytes.
+     *
+     * @param cut what to do with a body longer than {@code limit}: true keeps its first {@code limit} bytes
+     *            (error replies, read only for their message), false returns null
+     */
+    private static String readBody(ResponseBody body, long limit, boolean cut) throws IOException {
+        BufferedSource source = body.source();
+        boolean tooLong = source.request(limit + 1);
+        if (tooLong && !cut) {
+            return null;
+        }
+        MediaType type = body.contentType();
+        Charset charset = type == null ? null : type.charset(null);
+        switch (source.select(BOMS)) {
+            case 0 -> charset = StandardCharsets.UTF_8;
+            case 1 -> charset = StandardCharsets.UTF_16BE;
+            case 2 -> charset = StandardCharsets.UTF_16LE;
+            default -> {
+                // no byte order mark
+            }
+        }
+        Charset cs = charset == null ? StandardCharsets.UTF_8 : charset;
+        return tooLong ? source.readString(Math.min(limit, source.getBuffer().size()), cs) : source.readString(cs);
     }
 
     private Request buildRequest(HttpUrl url, String json) {
@@ -262,7 +321,8 @@ final class OpenAiHttp implements AutoCloseable {
                 // fall through to Retry-After
             }
         }
-        return parseRetryAfter(response.header("Retry-After"), now, cap);
+        String value = response.header("Retry-After");
+        return parseRetryAfter(value != null ? value : response.header(HIDDEN_RETRY_AFTER), now, cap);
     }
 
     static Duration parseRetryAfter(String value, Instant now, Duration cap) {
@@ -330,7 +390,8 @@ final class OpenAiHttp implements AutoCloseable {
         return e == null || e.isJsonNull() ? null : e.isJsonPrimitive() ? e.getAsString() : e.toString();
     }
 
-    private static String truncate(String s) {
+    /** At most {@value #MAX_SERVER_MESSAGE} characters of a server's text, for messages. */
+    static String truncate(String s) {
         if (s == null) {
             return null;
         }

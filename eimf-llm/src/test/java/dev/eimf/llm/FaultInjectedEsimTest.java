@@ -58,7 +58,7 @@ class FaultInjectedEsimTest {
     private static final Duration READ_TIMEOUT = Duration.ofMillis(1500);
 
     @StartStop
-    final MockWebServer server = new MockWebServer();
+    final MockWebServer server = NoDelayServerSockets.server();
 
     @TempDir
     Path storeDir;
@@ -190,7 +190,7 @@ class FaultInjectedEsimTest {
         Usage usage0 = client.usage();
         long sleeps0 = sleeper.sleeps.get();
         long waits0 = sleeper.retryAfterWaits.get();
-        long retryAfter0 = llm.faults().get(FaultyLlmDispatcher.Fault.RATE_LIMIT_RETRY_AFTER);
+        long retryAfter0 = llm.retryAfterHeaders();
         long t0 = System.nanoTime();
         EsimResult result;
         try (InterestStore store = InterestStore.open(storeDir)) {
@@ -258,7 +258,7 @@ class FaultInjectedEsimTest {
         long transport = llm.transportFaults() - transport0;
         assertEquals(transport - failedCalls, retries, "every transport fault is retried unless it ended its call");
         assertEquals(retries, sleeper.sleeps.get() - sleeps0, "one wait per retry");
-        long retryAfter = llm.faults().get(FaultyLlmDispatcher.Fault.RATE_LIMIT_RETRY_AFTER) - retryAfter0;
+        long retryAfter = llm.retryAfterHeaders() - retryAfter0;
         long waits = sleeper.retryAfterWaits.get() - waits0;
         assertTrue(waits <= retryAfter && waits >= retryAfter - failedCalls,
                 "Retry-After honoured: " + waits + " waits of 0 or 1 s for " + retryAfter + " such faults");

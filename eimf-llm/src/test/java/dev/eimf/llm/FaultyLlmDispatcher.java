@@ -46,6 +46,7 @@ final class FaultyLlmDispatcher extends Dispatcher {
         RATE_LIMIT,
         HTTP_500,
         HTTP_502,
+        /** 503, half of them with {@code Retry-After: 0} or {@code 1} (after which OkHttp would re-send by itself). */
         HTTP_503,
         /** The connection is closed instead of a response. */
         RESET,
@@ -74,6 +75,7 @@ final class FaultyLlmDispatcher extends Dispatcher {
     private final Map<String, AtomicInteger> validAnswers = new ConcurrentHashMap<>();
     private final AtomicLong requestsAfterSuccess = new AtomicLong();
     private final AtomicLong badRequests = new AtomicLong();
+    private final AtomicLong retryAfterHeaders = new AtomicLong();
 
     /**
      * @param seed         fault seed
@@ -132,6 +134,11 @@ final class FaultyLlmDispatcher extends Dispatcher {
     /** Requests for a prompt whose valid answer had already been sent. */
     long requestsAfterSuccess() {
         return requestsAfterSuccess.get();
+    }
+
+    /** Faults sent with a {@code Retry-After} of 0 or 1 s (429 and half the 503s). */
+    long retryAfterHeaders() {
+        return retryAfterHeaders.get();
     }
 
     /** Requests that were not a well-formed chat request (must stay 0). */
@@ -236,15 +243,23 @@ final class FaultyLlmDispatcher extends Dispatcher {
     private MockResponse fault(Fault f, SplittableRandom rnd, String user) {
         String answer = OpenAiChatClientTest.reply(answerJson(user, interests), 10, 10);
         return switch (f) {
-            case RATE_LIMIT_RETRY_AFTER -> new MockResponse.Builder().code(429)
+            case RATE_LIMIT_RETRY_AFTER -> retryAfter(new MockResponse.Builder().code(429)
                     .addHeader("Retry-After", Integer.toString(rnd.nextInt(2)))
                     .addHeader("Content-Type", "application/json")
-                    .body("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}").build();
+                    .body("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}").build());
             case RATE_LIMIT -> status(429, "{\"error\":{\"message\":\"Too many requests\"}}");
             case HTTP_500 -> status(500, "{\"error\":{\"message\":\"internal error\"}}");
             case HTTP_502 -> new MockResponse.Builder().code(502).addHeader("Content-Type", "text/html")
                     .body("<html><body>502 Bad Gateway</body></html>").build();
-            case HTTP_503 -> status(503, "{\"error\":{\"message\":\"overloaded\"}}");
+            case HTTP_503 -> {
+                MockResponse.Builder b = new MockResponse.Builder().code(503).addHeader("Content-Type", "application/json")
+                        .body("{\"error\":{\"message\":\"overloaded\"}}");
+                if (rnd.nextBoolean()) {
+                    retryAfterHeaders.incrementAndGet();
+                    b.addHeader("Retry-After", Integer.toString(rnd.nextInt(2)));
+                }
+                yield b.build();
+            }
             case RESET -> new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
             case BODY_CUT -> new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
                     .body(answer).onResponseBody(new SocketEffect.CloseSocket()).build();
@@ -302,6 +317,11 @@ final class FaultyLlmDispatcher extends Dispatcher {
     }
 
     // ---- helpers ----
+
+    private MockResponse retryAfter(MockResponse r) {
+        retryAfterHeaders.incrementAndGet();
+        return r;
+    }
 
     static MockResponse ok(String content, long prompt, long completion) {
         return OpenAiChatClientTest.ok(content, prompt, completion);
