@@ -73,7 +73,8 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
     }
 
     /**
-     * Sends one chat request, retrying transient failures.
+     * Sends one chat request, retrying transient failures. The reply's content has any secret of the
+     * configuration replaced by {@code ***} (see {@link OpenAiConfig#redact}).
      *
      * @throws LlmException when the server refuses the request, or a transient failure persists after the
      *                      configured retries
@@ -84,7 +85,9 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
         JsonObject body = toJson(request);
         ChatResponse r = http.post("chat/completions", body, OpenAiChatClient::parse);
         http.addTokens(r.promptTokens(), r.completionTokens());
-        return r;
+        String content = http.config.redact(r.content());
+        // A server that echoes the request headers into its answer must not put the key into the interest store.
+        return content.equals(r.content()) ? r : new ChatResponse(content, r.promptTokens(), r.completionTokens());
     }
 
     /**
@@ -188,7 +191,7 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
         if (choices == null || !choices.isJsonArray() || choices.getAsJsonArray().isEmpty()) {
             JsonElement error = o.get("error");
             throw new OpenAiHttp.MalformedBodyException("no choices in the reply"
-                    + (error != null && !error.isJsonNull() ? " (error: " + OpenAiHttp.truncate(error.toString()) + ")" : ""));
+                    + (error != null && !error.isJsonNull() ? " (error: " + error + ")" : ""));
         }
         JsonElement first = choices.getAsJsonArray().get(0);
         JsonElement message = first.isJsonObject() ? first.getAsJsonObject().get("message") : null;

@@ -163,11 +163,12 @@ final class OpenAiHttp implements AutoCloseable {
                              | UnsupportedOperationException | ClassCastException | NumberFormatException e) {
                         malformed++;
                         boolean again = !(e instanceof MalformedBodyException m) || m.retryable;
-                        String detail = e instanceof MalformedBodyException ? e.getMessage()
+                        // Redact before cutting: a cut through the key would leave part of it unredacted.
+                        String detail = e instanceof MalformedBodyException ? truncate(config.redact(e.getMessage()))
                                 : "body is not valid JSON of the expected shape (" + e.getClass().getSimpleName() + ")";
                         failure = new Failure(LlmException.Reason.MALFORMED_RESPONSE, code, null,
                                 "HTTP " + code + " with an unusable body: " + detail + "; body starts with: "
-                                        + snippet(text), null, again && malformed <= config.maxMalformedRetries(), e);
+                                        + snippet(config.redact(text)), null, again && malformed <= config.maxMalformedRetries(), e);
                     }
                 } else {
                     failure = classify(response, code, text == null ? "" : text);
@@ -251,7 +252,7 @@ final class OpenAiHttp implements AutoCloseable {
 
     private Failure classify(Response response, int code, String text) {
         ServerError err = serverError(text);
-        String serverMessage = err.message == null ? null : config.redact(err.message);
+        String serverMessage = err.message == null ? null : truncate(config.redact(err.message));
         Duration retryAfter = retryAfter(response, Instant.now(), config.maxRetryAfter());
         if (code == 429) {
             boolean quota = "insufficient_quota".equals(err.code);
@@ -290,7 +291,49 @@ final class OpenAiHttp implements AutoCloseable {
             m.append("; server said: ").append(f.serverMessage);
         }
         String message = config.redact(m.toString());
-        return new LlmException(message, f.reason, f.statusCode, attempts, f.serverMessage, cause);
+        return new LlmException(message, f.reason, f.statusCode, attempts, f.serverMessage, redacted(cause, 0));
+    }
+
+    /**
+     * A cause whose messages hold no secret: the cause itself when none of its chain mentions one, else a
+     * stand-in with the same class name (in its message), redacted message and stack trace. Third-party
+     * exceptions quote what the server sent (a status line, a field that should have been a number), and a
+     * server may echo the key.
+     */
+    private Throwable redacted(Throwable t, int depth) {
+        if (t == null || depth > 20 || mentionsNoSecret(t, 0)) {
+            return t;
+        }
+        RedactedCause r = new RedactedCause(t.getClass().getName()
+                + (t.getMessage() == null ? "" : ": " + config.redact(t.getMessage())), redacted(t.getCause(), depth + 1));
+        r.setStackTrace(t.getStackTrace());
+        for (Throwable s : t.getSuppressed()) {
+            r.addSuppressed(redacted(s, depth + 1));
+        }
+        return r;
+    }
+
+    private boolean mentionsNoSecret(Throwable t, int depth) {
+        if (t == null || depth > 20) {
+            return true;
+        }
+        String m = t.getMessage();
+        if (m != null && !m.equals(config.redact(m))) {
+            return false;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (!mentionsNoSecret(s, depth + 1)) {
+                return false;
+            }
+        }
+        return mentionsNoSecret(t.getCause(), depth + 1);
+    }
+
+    /** Stands in for a cause whose message mentioned a secret; its message starts with the original class. */
+    static final class RedactedCause extends IOException {
+        RedactedCause(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Exponential backoff for retry number {@code retry} (1-based), with "equal jitter" in [d/2, d]. */
@@ -355,7 +398,10 @@ final class OpenAiHttp implements AutoCloseable {
 
     private record ServerError(String message, String code) { }
 
-    /** Reads {@code error.message} / {@code error.code} and the shapes other servers use. */
+    /**
+     * Reads {@code error.message} / {@code error.code} and the shapes other servers use; uncut, so that the
+     * caller can redact before it cuts.
+     */
     private static ServerError serverError(String text) {
         if (text == null || text.isBlank()) {
             return new ServerError(null, null);
@@ -367,15 +413,15 @@ final class OpenAiHttp implements AutoCloseable {
                 JsonElement e = o.get("error");
                 if (e != null && e.isJsonObject()) {
                     JsonObject eo = e.getAsJsonObject();
-                    return new ServerError(truncate(string(eo.get("message"))), string(eo.get("code")));
+                    return new ServerError(string(eo.get("message")), string(eo.get("code")));
                 }
                 if (e != null && e.isJsonPrimitive()) {
-                    return new ServerError(truncate(e.getAsString()), null);  // Ollama
+                    return new ServerError(e.getAsString(), null);  // Ollama
                 }
                 for (String field : new String[] {"message", "detail"}) {  // vLLM / FastAPI
                     JsonElement m = o.get(field);
                     if (m != null && !m.isJsonNull()) {
-                        return new ServerError(truncate(m.isJsonPrimitive() ? m.getAsString() : m.toString()), null);
+                        return new ServerError(m.isJsonPrimitive() ? m.getAsString() : m.toString(), null);
                     }
                 }
                 return new ServerError(null, null);
@@ -383,7 +429,7 @@ final class OpenAiHttp implements AutoCloseable {
         } catch (JsonParseException | IllegalStateException notJson) {
             // plain-text error page: fall through
         }
-        return new ServerError(truncate(text.strip()), null);
+        return new ServerError(text.strip(), null);
     }
 
     private static String string(JsonElement e) {

@@ -54,8 +54,11 @@ class FaultInjectedEsimTest {
     private static final int J = 3;
     /** Fault seed; its 100-user run injects every fault kind and fails some users in run 1. */
     private static final long SEED = 1L;
-    /** The client's read timeout; READ_TIMEOUT faults hold the response well beyond it. */
-    private static final Duration READ_TIMEOUT = Duration.ofMillis(1500);
+    /**
+     * The client's read timeout; READ_TIMEOUT faults hold the response well beyond it. Generous, because a
+     * valid answer that a busy machine delivers late would be asked for again and counted as a duplicate.
+     */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
 
     @StartStop
     final MockWebServer server = NoDelayServerSockets.server();
