@@ -3,6 +3,7 @@ package dev.eimf.esim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -68,18 +69,40 @@ class InterestStoreIntegrityTest {
         return line;
     }
 
+    /** Opening the store fails with a {@link DataFormatException}. */
+    private DataFormatException refused() {
+        return assertThrows(DataFormatException.class, () -> InterestStore.open(dir).close());
+    }
+
     private static void assertNames(DataFormatException e, Path file, long line) {
         assertEquals(line, e.line(), e.getMessage());
         assertTrue(e.getMessage().startsWith(file.toString() + ", line " + line + ": "), e.getMessage());
     }
 
+    /**
+     * Byte offsets to damage: every byte of the header and of the last line, every byte within 2 of a line
+     * boundary, and every {@code stride}-th byte elsewhere (CRC-32 catches every single-bit error anyway; each
+     * case costs a file write and an open, and a repair an fsync).
+     */
+    private List<Integer> positions(int stride) {
+        List<Integer> out = new ArrayList<>();
+        int lastStart = lineStarts[lineStarts.length - 1];
+        for (int i = 0; i < original.length; i++) {
+            boolean nearBoundary = false;
+            for (int start : lineStarts) nearBoundary |= Math.abs(i - start) <= 2;
+            if (i < lineStarts[1] || i >= lastStart || nearBoundary || i % stride == 0) out.add(i);
+        }
+        return out;
+    }
+
     @Test
-    void everySingleBitFlipIsRefusedOrRecoveredAsTheTornLastLine() throws IOException {
+    void singleBitFlipsAreRefusedOrRecoveredAsTheTornLastLine() throws IOException {
         SplittableRandom rnd = new SplittableRandom(7);
         int lines = lineStarts.length;
         int refused = 0;
         int recovered = 0;
-        for (int i = 0; i < original.length; i++) {
+        List<Integer> positions = positions(3);
+        for (int i : positions) {
             byte[] b = original.clone();
             b[i] ^= (byte) (1 << rnd.nextInt(8));
             Files.write(file(), b);
@@ -102,14 +125,17 @@ class InterestStoreIntegrityTest {
                 refused++;
             }
         }
-        System.out.printf("interest store bit flips: %d bytes, %d refused, %d recovered%n", original.length, refused, recovered);
-        assertEquals(original.length, refused + recovered);
+        System.out.printf("interest store bit flips: %d of %d bytes, %d refused, %d recovered%n", positions.size(),
+                original.length, refused, recovered);
+        assertEquals(positions.size(), refused + recovered);
+        assertTrue(recovered > 0 && refused > 0);
     }
 
     @Test
-    void everyTruncationKeepsTheCompleteLines() throws IOException {
+    void truncationsKeepTheCompleteLines() throws IOException {
         int headerEnd = lineStarts[1];
-        for (int t = 0; t < original.length; t++) {
+        List<Integer> positions = positions(7);
+        for (int t : positions) {
             Files.write(file(), Arrays.copyOf(original, t));
             int complete = 0;  // complete lines (header included) in the prefix
             while (complete < lineStarts.length - 1 && lineStarts[complete + 1] <= t) complete++;
@@ -130,9 +156,9 @@ class InterestStoreIntegrityTest {
                 if (t == 0 || t < headerEnd - 1) {
                     assertArrayEquals(Arrays.copyOf(original, headerEnd), Files.readAllBytes(file()), "fresh header at " + t);
                 }
-                if (t % 97 == 0) s.append(InterestStoreTest.entry("new", "u9", true));  // still appendable
+                if (t % 13 == 0) s.append(InterestStoreTest.entry("new", "u9", true));  // still appendable
             }
-            if (t % 97 == 0) {
+            if (t % 13 == 0) {
                 try (InterestStore s = InterestStore.open(dir)) {
                     assertTrue(s.recovery().isEmpty());
                     assertTrue(s.get(new StoreKey("llm", "model-x", "new")).isPresent());
@@ -186,22 +212,19 @@ class InterestStoreIntegrityTest {
             }
         }
         Files.write(file(), files.get("future version"));
-        try (InterestStore s = InterestStore.open(dir)) {
-            fail("opened");
-        } catch (DataFormatException e) {
+        {
+            DataFormatException e = refused();
             assertTrue(e.getMessage().contains("format version 3"), e.getMessage());
         }
         Files.write(file(), files.get("header damaged"));
-        try (InterestStore s = InterestStore.open(dir)) {
-            fail("opened");
-        } catch (DataFormatException e) {
+        {
+            DataFormatException e = refused();
             assertTrue(e.getMessage().contains("header is damaged") && e.getMessage().contains("checksum mismatch"),
                     e.getMessage());
         }
         Files.write(file(), files.get("csv"));
-        try (InterestStore s = InterestStore.open(dir)) {
-            fail("opened");
-        } catch (DataFormatException e) {
+        {
+            DataFormatException e = refused();
             assertTrue(e.getMessage().contains("not an EIMF interest store") && e.getMessage().contains("user_id,item_id"),
                     e.getMessage());
         }
@@ -249,9 +272,8 @@ class InterestStoreIntegrityTest {
         byte[] b = original.clone();
         b[lineStarts[5] - 1] = ' ';
         Files.write(file(), b);
-        try (InterestStore s = InterestStore.open(dir)) {
-            fail("opened");
-        } catch (DataFormatException e) {
+        {
+            DataFormatException e = refused();
             assertNames(e, file(), 5);
             assertTrue(e.getMessage().contains("newline is damaged"), e.getMessage());
         }
