@@ -17,6 +17,7 @@ import dev.eimf.train.Trainer;
 import dev.eimf.train.TrainerConfig;
 import dev.eimf.train.TrainingResult;
 import java.io.IOException;
+import dev.eimf.train.RunOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ final class TrainCommand implements Command {
         o.addAll(TrainOptions.options(3000, 1000));
         o.add(Option.optional("out", "MODEL_DIR", "save the trained model to this directory", null));
         o.add(Option.optional("json", "FILE", "also write the results as JSON", null));
+        o.add(Option.optional("checkpoint", "FILE", "write a checkpoint (weights, optimiser and random state) "
+                + "to FILE every --checkpoint-every steps and at the end; atomic, checksummed", null));
+        o.add(Option.optional("checkpoint-every", "N", "steps between checkpoints", "1000"));
+        o.add(Option.flag("resume", "continue from --checkpoint FILE when it exists: a killed run ends exactly as "
+                + "an uninterrupted one"));
         o.add(Option.flag("eimf", "run the EIMF pipeline: warm-up, ESIM on typical users, multi-task training"));
         o.addAll(eimfOnly());
         return o;
@@ -72,6 +78,9 @@ final class TrainCommand implements Command {
         EsimOptions.Choice esim = null;
         EimfOptions.Parsed mt = null;
         if (eimf) {
+            if (args.get("checkpoint").isPresent() || args.flag("resume")) {
+                throw new Args.UsageException("with --eimf, --work DIR holds the checkpoints of every stage (no --checkpoint/--resume)");
+            }
             esim = EsimOptions.parse(args, "metadata", EimfOptions.clusterSeed(args, seed));
             mt = EimfOptions.parse(args);
         } else {
@@ -98,7 +107,18 @@ final class TrainCommand implements Command {
             run = eimf(args, tp, esim, mt, ds, split);
             res = run.result().training();
         } else {
-            res = new Trainer(config).train(split, new ProgressPrinter(System.err, config));
+            RunOptions ro = RunOptions.defaults();
+            Optional<Path> ckpt = args.path("checkpoint");
+            if (ckpt.isPresent()) {
+                ro = ro.withCheckpoint(ckpt.get(), args.getInt("checkpoint-every", 1000));
+                if (args.flag("resume") && Files.exists(ckpt.get())) {
+                    ro = ro.withResume(ckpt.get());
+                    System.out.println("resuming from " + ckpt.get());
+                }
+            } else if (args.flag("resume")) {
+                throw new Args.UsageException("--resume needs --checkpoint FILE");
+            }
+            res = new Trainer(config).train(split, new ProgressPrinter(System.err, config), ro);
         }
         Evaluator ev = new Evaluator(evalConfig);
         // The trainer measured the kept weights already; the same evaluator gives the same numbers.
