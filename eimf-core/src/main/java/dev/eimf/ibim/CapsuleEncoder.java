@@ -165,7 +165,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         gatherRows(Buf.ofCopyIfNeeded(x), idx, d, wk.xRows);
         Buf wv = Buf.of(w.value());
         if (shared) {
-            Blas.gemm(false, false, n, d, d, 1.0, wk.xRows, 0, d, wv, 0, d, 0.0, wk.u, 0, d);
+            Blas.pgemm(false, false, n, d, d, 1.0, wk.xRows, 0, d, wv, 0, d, 0.0, wk.u, 0, d);
             Kernels.addBias(wk.u, n, d, Buf.of(bias.value()));
             boolean trunc = config.truncatedRoutingLogits();
             for (int i = 0; i < wk.logits.length; i++) {
@@ -175,7 +175,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             for (int t = 0; t < T; t++) {
                 int start = idx.groupStart[t], len = idx.groupSize(t);
                 // u_t = X_t W[t]^T : [len, d] x [d, K*d]
-                Blas.gemm(false, true, len, rowLen, d, 1.0, wk.xRows, start * d, d,
+                Blas.pgemm(false, true, len, rowLen, d, 1.0, wk.xRows, start * d, d,
                         wv, t * rowLen * d, d, 0.0, wk.u, start * rowLen, rowLen);
             }
         }
@@ -183,7 +183,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         CapsuleRouting.forward(dims, wk.u, idx.rowOf, config.routingIterations(), shared ? wk.logits : null,
                 fixedCoupling, wk.coupling, wk.s, wk.caps);
         if (projW != null) {
-            Blas.gemm(false, false, batch * K, d, d, 1.0, wk.caps, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.out, 0, d);
+            Blas.pgemm(false, false, batch * K, d, d, 1.0, wk.caps, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.out, 0, d);
             Kernels.addBiasRelu(wk.out, batch * K, d, Buf.of(projB.value()));
         }
         return new CapsulePass(this, wk, idx, dims);
@@ -231,8 +231,8 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                 Buf.copy(g, 0, wk.dProj, 0, batch * K * d);
                 Kernels.reluBackwardInPlace(wk.dProj, wk.out, batch * K * d);
                 Kernels.addColumnSums(wk.dProj, batch * K, d, wk.ones, Buf.of(projB.grad()), 0);
-                Blas.gemm(true, false, d, d, batch * K, 1.0, wk.caps, 0, d, wk.dProj, 0, d, 1.0, Buf.of(projW.grad()), 0, d);
-                Blas.gemm(false, true, batch * K, d, d, 1.0, wk.dProj, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.dCaps, 0, d);
+                Blas.pgemm(true, false, d, d, batch * K, 1.0, wk.caps, 0, d, wk.dProj, 0, d, 1.0, Buf.of(projW.grad()), 0, d);
+                Blas.pgemm(false, true, batch * K, d, d, 1.0, wk.dProj, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.dCaps, 0, d);
                 dCaps = wk.dCaps;
             }
             CapsuleRouting.backward(dims, idx.rowOf, wk.coupling, wk.s, dCaps, wk.dU);
@@ -241,8 +241,8 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             Buf wg = Buf.of(w.grad());
             if (shared) {
                 Kernels.addColumnSums(wk.dU, n, d, wk.ones, Buf.of(bias.grad()), 0);
-                Blas.gemm(true, false, d, d, n, 1.0, wk.xRows, 0, d, wk.dU, 0, d, 1.0, wg, 0, d);
-                Blas.gemm(false, true, n, d, d, 1.0, wk.dU, 0, d, wv, 0, d, 0.0, wk.dXr, 0, d);
+                Blas.pgemm(true, false, d, d, n, 1.0, wk.xRows, 0, d, wk.dU, 0, d, 1.0, wg, 0, d);
+                Blas.pgemm(false, true, n, d, d, 1.0, wk.dU, 0, d, wv, 0, d, 0.0, wk.dXr, 0, d);
             } else {
                 for (int t = 0; t < T; t++) {
                     int start = idx.groupStart[t], len = idx.groupSize(t);
@@ -251,9 +251,9 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                     }
                     int wOff = t * rowLen * d;
                     // dW[t] += dU_t^T X_t ; dX_t = dU_t W[t]
-                    Blas.gemm(true, false, rowLen, d, len, 1.0, wk.dU, start * rowLen, rowLen,
+                    Blas.pgemm(true, false, rowLen, d, len, 1.0, wk.dU, start * rowLen, rowLen,
                             wk.xRows, start * d, d, 1.0, wg, wOff, d);
-                    Blas.gemm(false, false, len, d, rowLen, 1.0, wk.dU, start * rowLen, rowLen,
+                    Blas.pgemm(false, false, len, d, rowLen, 1.0, wk.dU, start * rowLen, rowLen,
                             wv, wOff, d, 0.0, wk.dXr, start * d, d);
                 }
             }

@@ -3,6 +3,7 @@ package dev.eimf.ibim;
 import dev.eimf.tensor.Blas;
 import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.Kernels;
+import dev.eimf.tensor.Parallel;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -130,39 +131,42 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         }
         // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
         Kernels.fillRows(w.hid, n, h, Buf.of(b1.value()));
-        Blas.gemm(false, false, n, h, d, 1.0, w.xp, 0, d, Buf.of(w1.value()), 0, h, 1.0, w.hid, 0, h);
+        Blas.pgemm(false, false, n, h, d, 1.0, w.xp, 0, d, Buf.of(w1.value()), 0, h, 1.0, w.hid, 0, h);
         Kernels.tanhInPlace(w.hid, n * h);
-        Blas.gemm(false, false, n, K, h, 1.0, w.hid, 0, h, Buf.of(w2.value()), 0, K, 0.0, w.score, 0, K);
+        Blas.pgemm(false, false, n, K, h, 1.0, w.hid, 0, h, Buf.of(w2.value()), 0, K, 0.0, w.score, 0, K);
 
         Buf bias2 = Buf.of(b2.value());
         double[] bk = new double[K];
         bias2.get(0, bk, 0, K);
-        double[] e = new double[T];
-        for (int b = 0; b < batch; b++) {
-            int start = idx.groupStart[b], len = idx.groupSize(b);
-            int outOff = b * K * d;
-            if (len == 0) {
-                w.out.zero(outOff, K * d);
-                continue;
+        // Users are independent: each thread owns whole users.
+        Parallel.forRange(batch, 8, (from, to) -> {
+            double[] e = new double[T];
+            for (int b = from; b < to; b++) {
+                int start = idx.groupStart[b], len = idx.groupSize(b);
+                int outOff = b * K * d;
+                if (len == 0) {
+                    w.out.zero(outOff, K * d);
+                    continue;
+                }
+                for (int k = 0; k < K; k++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int i = 0; i < len; i++) {
+                        e[i] = w.score.get((start + i) * K + k) + bk[k];
+                        max = Math.max(max, e[i]);
+                    }
+                    double sum = 0;
+                    for (int i = 0; i < len; i++) {
+                        e[i] = Math.exp(e[i] - max);
+                        sum += e[i];
+                    }
+                    for (int i = 0; i < len; i++) {
+                        w.att.set((start + i) * K + k, e[i] / sum);
+                    }
+                }
+                // V_b = A_b^T X_b : [K, len] x [len, d]
+                Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
             }
-            for (int k = 0; k < K; k++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < len; i++) {
-                    e[i] = w.score.get((start + i) * K + k) + bk[k];
-                    max = Math.max(max, e[i]);
-                }
-                double sum = 0;
-                for (int i = 0; i < len; i++) {
-                    e[i] = Math.exp(e[i] - max);
-                    sum += e[i];
-                }
-                for (int i = 0; i < len; i++) {
-                    w.att.set((start + i) * K + k, e[i] / sum);
-                }
-            }
-            // V_b = A_b^T X_b : [K, len] x [len, d]
-            Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
-        }
+        });
         return new SaPass(this, w, idx);
     }
 
@@ -203,32 +207,34 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             final int n = idx.rows, batch = idx.batch;
 
             // dA = X_b G_b^T per user, then the softmax backward dS = A * (dA - sum_t A dA), into score
-            for (int b = 0; b < batch; b++) {
-                int start = idx.groupStart[b], len = idx.groupSize(b);
-                if (len == 0) {
-                    continue;
-                }
-                Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
-                for (int k = 0; k < K; k++) {
-                    double dot = 0;
-                    for (int i = 0; i < len; i++) {
-                        int q = (start + i) * K + k;
-                        dot += w.att.get(q) * w.dAtt.get(q);
+            Parallel.forRange(batch, 8, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int start = idx.groupStart[b], len = idx.groupSize(b);
+                    if (len == 0) {
+                        continue;
                     }
-                    for (int i = 0; i < len; i++) {
-                        int q = (start + i) * K + k;
-                        w.score.set(q, w.att.get(q) * (w.dAtt.get(q) - dot));
+                    Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
+                    for (int k = 0; k < K; k++) {
+                        double dot = 0;
+                        for (int i = 0; i < len; i++) {
+                            int q = (start + i) * K + k;
+                            dot += w.att.get(q) * w.dAtt.get(q);
+                        }
+                        for (int i = 0; i < len; i++) {
+                            int q = (start + i) * K + k;
+                            w.score.set(q, w.att.get(q) * (w.dAtt.get(q) - dot));
+                        }
                     }
                 }
-            }
+            });
             Buf dS = w.score;
             Kernels.addColumnSums(dS, n, K, w.ones, Buf.of(b2.grad()), 0);
-            Blas.gemm(true, false, h, K, n, 1.0, w.hid, 0, h, dS, 0, K, 1.0, Buf.of(w2.grad()), 0, K);
-            Blas.gemm(false, true, n, h, K, 1.0, dS, 0, K, Buf.of(w2.value()), 0, K, 0.0, w.dHid, 0, h);
+            Blas.pgemm(true, false, h, K, n, 1.0, w.hid, 0, h, dS, 0, K, 1.0, Buf.of(w2.grad()), 0, K);
+            Blas.pgemm(false, true, n, h, K, 1.0, dS, 0, K, Buf.of(w2.value()), 0, K, 0.0, w.dHid, 0, h);
             Kernels.tanhBackwardInPlace(w.dHid, w.hid, n * h);
             Kernels.addColumnSums(w.dHid, n, h, w.ones, Buf.of(b1.grad()), 0);
-            Blas.gemm(true, false, d, h, n, 1.0, w.xp, 0, d, w.dHid, 0, h, 1.0, Buf.of(w1.grad()), 0, h);
-            Blas.gemm(false, true, n, d, h, 1.0, w.dHid, 0, h, Buf.of(w1.value()), 0, h, 0.0, w.dXp, 0, d);
+            Blas.pgemm(true, false, d, h, n, 1.0, w.xp, 0, d, w.dHid, 0, h, 1.0, Buf.of(w1.grad()), 0, h);
+            Blas.pgemm(false, true, n, d, h, 1.0, w.dHid, 0, h, Buf.of(w1.value()), 0, h, 0.0, w.dXp, 0, d);
 
             // positions see only the path through H
             double[][] dPos = new double[T][d];
@@ -245,12 +251,14 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 dPosBuf.add(t * d, dPos[t], 0, d);
             }
             // X also feeds V = A^T X directly: dX_b += A_b G_b
-            for (int b = 0; b < batch; b++) {
-                int start = idx.groupStart[b], len = idx.groupSize(b);
-                if (len > 0) {
-                    Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, 1.0, w.dXp, start * d, d);
+            Parallel.forRange(batch, 16, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int start = idx.groupStart[b], len = idx.groupSize(b);
+                    if (len > 0) {
+                        Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, 1.0, w.dXp, start * d, d);
+                    }
                 }
-            }
+            });
             w.dx.zero();
             for (int r = 0; r < n; r++) {
                 Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, d);

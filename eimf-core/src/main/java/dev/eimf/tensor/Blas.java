@@ -15,6 +15,31 @@ public final class Blas {
     private Blas() {
     }
 
+    static {
+        configureBlasThreads();
+    }
+
+    /**
+     * EIMF splits large products across its own threads ({@link #pgemm}) and runs each BLAS call on one
+     * thread: two thread pools on few cores would fight, and OpenMP workers that spin after each call
+     * steal the cores from the Java loops between calls. The system property {@code eimf.blas.threads}
+     * (default 1; 0 leaves the library's setting alone) sets the BLAS thread count, once, when this
+     * class loads. This is process-wide and also applies to ND4J's own products.
+     */
+    private static void configureBlasThreads() {
+        String p = System.getProperty("eimf.blas.threads", "1").trim();
+        int n;
+        try {
+            n = Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property eimf.blas.threads must be an integer, got '" + p + "'", e);
+        }
+        if (n > 0) {
+            org.nd4j.linalg.factory.Nd4j.getEnvironment(); // load ND4J's BLAS first, so both use one library
+            openblas.blas_set_num_threads(n);
+        }
+    }
+
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C} with row-major storage; {@code op(A)} is m x k and
      * {@code op(B)} is k x n. All three windows must have the same data type. Does nothing when
@@ -58,6 +83,35 @@ public final class Blas {
             openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, alpha,
                     (DoublePointer) a.pointer(aOff), lda, (DoublePointer) b.pointer(bOff), ldb,
                     beta, (DoublePointer) c.pointer(cOff), ldc);
+        }
+    }
+
+    /** Smallest share of a product, in multiply-adds, worth handing to another thread. */
+    private static final long MIN_PARALLEL_WORK = 1L << 18;
+
+    /**
+     * As {@link #gemm}, split across {@link Parallel#threads()} threads by blocks of rows of C (or of
+     * columns when C has few rows), each block one single-threaded BLAS call. Every element of C is
+     * computed by one call over the whole inner dimension, so the split changes no sum; the result
+     * depends only on the thread count. Small products run as one call.
+     */
+    public static void pgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             Buf a, int aOff, int lda, Buf b, int bOff, int ldb,
+                             double beta, Buf c, int cOff, int ldc) {
+        long work = (long) m * n * k;
+        int t = Parallel.threads();
+        if (t <= 1 || work < 2 * MIN_PARALLEL_WORK || k == 0) {
+            gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int minChunk = (int) Math.max(1, MIN_PARALLEL_WORK / Math.max(1, (long) n * k));
+        if (m >= n || m >= 4 * t) {
+            Parallel.forRange(m, Math.max(minChunk, 4), (from, to) -> gemm(transA, transB, to - from, n, k, alpha,
+                    a, aOff + (transA ? from : from * lda), lda, b, bOff, ldb, beta, c, cOff + from * ldc, ldc));
+        } else {
+            int minCols = (int) Math.max(4, MIN_PARALLEL_WORK / Math.max(1, (long) m * k));
+            Parallel.forRange(n, minCols, (from, to) -> gemm(transA, transB, m, to - from, k, alpha,
+                    a, aOff, lda, b, bOff + (transB ? from * ldb : from), ldb, beta, c, cOff + from, ldc));
         }
     }
 

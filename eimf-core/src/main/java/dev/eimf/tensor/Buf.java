@@ -18,9 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * array. Loops read and write in {@code double}; the FLOAT implementation rounds on write. There are
  * exactly two implementations so that call sites stay (bi)morphic and inline well.
  *
- * <p>A {@code Buf} keeps its array reachable, so the native memory outlives the window. A {@code Buf}
- * holds scratch space for its bulk conversions and must not be used from two threads at once (make one
- * window per thread; they are cheap).
+ * <p>A {@code Buf} keeps its array reachable, so the native memory outlives the window. Its bulk
+ * conversions use per-thread scratch space, so several threads may use one window at once as long as
+ * they write disjoint elements.
  */
 public abstract sealed class Buf permits Buf.F, Buf.D {
 
@@ -158,21 +158,22 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     public static final class F extends Buf {
         private final FloatBuffer b;
         private final FloatPointer base;
-        private float[] scratch = new float[0];
-        private float[] scratch2 = new float[0];
+        private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
-        private float[] scratch(int n) {
-            if (scratch.length < n) {
-                scratch = new float[n];
+        private static float[] scratch(int n) {
+            float[][] s = SCRATCH.get();
+            if (s[0].length < n) {
+                s[0] = new float[Math.max(n, 64)];
             }
-            return scratch;
+            return s[0];
         }
 
-        private float[] scratch2(int n) {
-            if (scratch2.length < n) {
-                scratch2 = new float[n];
+        private static float[] scratch2(int n) {
+            float[][] s = SCRATCH.get();
+            if (s[1].length < n) {
+                s[1] = new float[Math.max(n, 64)];
             }
-            return scratch2;
+            return s[1];
         }
 
         private F(INDArray a) {
@@ -275,13 +276,14 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     public static final class D extends Buf {
         private final DoubleBuffer b;
         private final DoublePointer base;
-        private double[] scratch = new double[0];
+        private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[1][0]);
 
-        private double[] scratch(int n) {
-            if (scratch.length < n) {
-                scratch = new double[n];
+        private static double[] scratch(int n) {
+            double[][] s = SCRATCH.get();
+            if (s[0].length < n) {
+                s[0] = new double[Math.max(n, 64)];
             }
-            return scratch;
+            return s[0];
         }
 
         private D(INDArray a) {

@@ -68,70 +68,73 @@ public final class CapsuleRouting {
         final int vecsPerPos = sharedU ? 1 : K;
         // Every d-vector in its own array and every inner loop indexed by j alone: that is the form
         // in which C2 vectorises (it gives up on differing offsets into possibly aliased arrays).
-        double[][] uu = new double[T * vecsPerPos][d];
-        double[][] s = new double[K][d];
-        double[][] vv = new double[K][d];
-        double[] logits = new double[K * T];
-        double[] c = new double[K * T];
-        int[] pos = new int[T];
-        for (int b = 0; b < B; b++) {
-            int n = 0;
-            for (int t = 0; t < T; t++) {
-                int r = rowOf[b * T + t];
-                if (r >= 0) {
-                    for (int q = 0; q < vecsPerPos; q++) {
-                        u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
+        // Users are independent: each thread owns whole users and its own scratch.
+        Parallel.forRange(B, 8, (from, to) -> {
+            double[][] uu = new double[T * vecsPerPos][d];
+            double[][] s = new double[K][d];
+            double[][] vv = new double[K][d];
+            double[] logits = new double[K * T];
+            double[] c = new double[K * T];
+            int[] pos = new int[T];
+            for (int b = from; b < to; b++) {
+                int n = 0;
+                for (int t = 0; t < T; t++) {
+                    int r = rowOf[b * T + t];
+                    if (r >= 0) {
+                        for (int q = 0; q < vecsPerPos; q++) {
+                            u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
+                        }
+                        pos[n++] = t;
                     }
-                    pos[n++] = t;
                 }
-            }
-            // logits and coupling in local layout [k][i] over the n real positions
-            for (int k = 0; k < K; k++) {
-                for (int i = 0; i < n; i++) {
-                    int g = (b * K + k) * T + pos[i];
-                    logits[k * n + i] = initLogits == null ? 0.0 : initLogits[g];
-                    c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
-                }
-            }
-            int rounds = fixedCoupling == null ? iterations : 1;
-            for (int it = 0; it < rounds; it++) {
-                if (fixedCoupling == null) {
-                    softmaxOverInterests(logits, c, K, n);
-                }
+                // logits and coupling in local layout [k][i] over the n real positions
                 for (int k = 0; k < K; k++) {
-                    double[] sk = s[k];
-                    java.util.Arrays.fill(sk, 0.0);
                     for (int i = 0; i < n; i++) {
-                        double cki = c[k * n + i];
-                        double[] ui = uu[sharedU ? i : i * K + k];
-                        for (int j = 0; j < d; j++) {
-                            sk[j] += cki * ui[j];
-                        }
+                        int g = (b * K + k) * T + pos[i];
+                        logits[k * n + i] = initLogits == null ? 0.0 : initLogits[g];
+                        c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
                     }
-                    Kernels.squash(sk, 0, d, vv[k], 0);
                 }
-                if (it < rounds - 1) {
+                int rounds = fixedCoupling == null ? iterations : 1;
+                for (int it = 0; it < rounds; it++) {
+                    if (fixedCoupling == null) {
+                        softmaxOverInterests(logits, c, K, n);
+                    }
                     for (int k = 0; k < K; k++) {
-                        double[] vk = vv[k];
+                        double[] sk = s[k];
+                        java.util.Arrays.fill(sk, 0.0);
                         for (int i = 0; i < n; i++) {
-                            logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
+                            double cki = c[k * n + i];
+                            double[] ui = uu[sharedU ? i : i * K + k];
+                            for (int j = 0; j < d; j++) {
+                                sk[j] += cki * ui[j];
+                            }
+                        }
+                        Kernels.squash(sk, 0, d, vv[k], 0);
+                    }
+                    if (it < rounds - 1) {
+                        for (int k = 0; k < K; k++) {
+                            double[] vk = vv[k];
+                            for (int i = 0; i < n; i++) {
+                                logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
+                            }
                         }
                     }
                 }
-            }
-            int sOff = b * K * d;
-            for (int k = 0; k < K; k++) {
-                System.arraycopy(s[k], 0, sOut, sOff + k * d, d);
-                v.set(sOff + k * d, vv[k], 0, d);
-            }
-            int cb = b * K * T;
-            java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
-            for (int k = 0; k < K; k++) {
-                for (int i = 0; i < n; i++) {
-                    couplingOut[cb + k * T + pos[i]] = c[k * n + i];
+                int sOff = b * K * d;
+                for (int k = 0; k < K; k++) {
+                    System.arraycopy(s[k], 0, sOut, sOff + k * d, d);
+                    v.set(sOff + k * d, vv[k], 0, d);
+                }
+                int cb = b * K * T;
+                java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
+                for (int k = 0; k < K; k++) {
+                    for (int i = 0; i < n; i++) {
+                        couplingOut[cb + k * T + pos[i]] = c[k * n + i];
+                    }
                 }
             }
-        }
+        });
     }
 
     /** Dot product with eight accumulators, to break the floating-point add chain. */
@@ -184,41 +187,43 @@ public final class CapsuleRouting {
         final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
         final int rowLen = dims.rowLen();
         final boolean sharedU = dims.kStride() == 0;
-        double[] dvv = new double[K * d];
-        double[][] ds = new double[K][d];
-        double[] vec = new double[d];
-        for (int b = 0; b < B; b++) {
-            int sOff = b * K * d;
-            dv.get(sOff, dvv, 0, K * d);
-            for (int k = 0; k < K; k++) {
-                Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
-            }
-            for (int t = 0; t < T; t++) {
-                int r = rowOf[b * T + t];
-                if (r < 0) {
-                    continue;
-                }
-                if (sharedU) {
-                    java.util.Arrays.fill(vec, 0.0);
-                }
+        Parallel.forRange(B, 8, (from, to) -> {
+            double[] dvv = new double[K * d];
+            double[][] ds = new double[K][d];
+            double[] vec = new double[d];
+            for (int b = from; b < to; b++) {
+                int sOff = b * K * d;
+                dv.get(sOff, dvv, 0, K * d);
                 for (int k = 0; k < K; k++) {
-                    double ckt = coupling[(b * K + k) * T + t];
-                    double[] dsk = ds[k];
+                    Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
+                }
+                for (int t = 0; t < T; t++) {
+                    int r = rowOf[b * T + t];
+                    if (r < 0) {
+                        continue;
+                    }
                     if (sharedU) {
-                        for (int j = 0; j < d; j++) {
-                            vec[j] += ckt * dsk[j];
+                        java.util.Arrays.fill(vec, 0.0);
+                    }
+                    for (int k = 0; k < K; k++) {
+                        double ckt = coupling[(b * K + k) * T + t];
+                        double[] dsk = ds[k];
+                        if (sharedU) {
+                            for (int j = 0; j < d; j++) {
+                                vec[j] += ckt * dsk[j];
+                            }
+                        } else {
+                            for (int j = 0; j < d; j++) {
+                                vec[j] = ckt * dsk[j];
+                            }
+                            du.set(r * rowLen + k * d, vec, 0, d);
                         }
-                    } else {
-                        for (int j = 0; j < d; j++) {
-                            vec[j] = ckt * dsk[j];
-                        }
-                        du.set(r * rowLen + k * d, vec, 0, d);
+                    }
+                    if (sharedU) {
+                        du.set(r * rowLen, vec, 0, d);
                     }
                 }
-                if (sharedU) {
-                    du.set(r * rowLen, vec, 0, d);
-                }
             }
-        }
+        });
     }
 }

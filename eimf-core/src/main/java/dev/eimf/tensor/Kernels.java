@@ -26,13 +26,17 @@ public final class Kernels {
      */
     public static void tanhInPlace(Buf z, int n) {
         if (z instanceof Buf.F fz) {
-            float[] chunk = new float[CHUNK];
-            for (int off = 0; off < n; off += CHUNK) {
-                int len = Math.min(CHUNK, n - off);
-                fz.get(off, chunk, 0, len);
-                tanhFloat(chunk, len);
-                fz.set(off, chunk, 0, len);
-            }
+            int chunks = (n + CHUNK - 1) / CHUNK;
+            Parallel.forRange(chunks, 8, (from, to) -> {
+                float[] chunk = new float[CHUNK];
+                for (int ci = from; ci < to; ci++) {
+                    int off = ci * CHUNK;
+                    int len = Math.min(CHUNK, n - off);
+                    fz.get(off, chunk, 0, len);
+                    tanhFloat(chunk, len);
+                    fz.set(off, chunk, 0, len);
+                }
+            });
         } else {
             for (int i = 0; i < n; i++) {
                 z.set(i, Math.tanh(z.get(i)));
@@ -135,17 +139,21 @@ public final class Kernels {
     /** {@code g[i] *= 1 - y[i]^2} for {@code i < n}: the tanh backward from its output {@code y}. */
     public static void tanhBackwardInPlace(Buf g, Buf y, int n) {
         if (g instanceof Buf.F fg && y instanceof Buf.F fy) {
-            float[] gc = new float[CHUNK];
-            float[] yc = new float[CHUNK];
-            for (int off = 0; off < n; off += CHUNK) {
-                int len = Math.min(CHUNK, n - off);
-                fg.get(off, gc, 0, len);
-                fy.get(off, yc, 0, len);
-                for (int i = 0; i < len; i++) {
-                    gc[i] = gc[i] * (1f - yc[i] * yc[i]);
+            int chunks = (n + CHUNK - 1) / CHUNK;
+            Parallel.forRange(chunks, 8, (from, to) -> {
+                float[] gc = new float[CHUNK];
+                float[] yc = new float[CHUNK];
+                for (int ci = from; ci < to; ci++) {
+                    int off = ci * CHUNK;
+                    int len = Math.min(CHUNK, n - off);
+                    fg.get(off, gc, 0, len);
+                    fy.get(off, yc, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        gc[i] = gc[i] * (1f - yc[i] * yc[i]);
+                    }
+                    fg.set(off, gc, 0, len);
                 }
-                fg.set(off, gc, 0, len);
-            }
+            });
         } else {
             for (int i = 0; i < n; i++) {
                 double v = y.get(i);

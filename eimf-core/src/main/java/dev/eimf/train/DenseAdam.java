@@ -1,11 +1,11 @@
 package dev.eimf.train;
 
 import dev.eimf.ibim.Param;
+import dev.eimf.tensor.Buf;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adam for dense parameters (the encoder's {@link Param}s). Reads each {@code grad}, updates
@@ -16,6 +16,11 @@ public final class DenseAdam {
     private final List<Param> params;
     private final List<INDArray> m = new ArrayList<>();
     private final List<INDArray> v = new ArrayList<>();
+    private static final int CHUNK = 1024;
+    private final double[] gr = new double[CHUNK];
+    private final double[] wr = new double[CHUNK];
+    private final double[] mr = new double[CHUNK];
+    private final double[] vr = new double[CHUNK];
 
     /**
      * @param config hyper-parameters
@@ -25,6 +30,9 @@ public final class DenseAdam {
         this.config = config;
         this.params = List.copyOf(params);
         for (Param p : this.params) {
+            if (!Buf.isDirectlyAccessible(p.value())) {
+                throw new IllegalArgumentException("parameter " + p.name() + " must be a contiguous c-order array");
+            }
             m.add(Nd4j.create(p.value().dataType(), p.value().shape()));
             v.add(Nd4j.create(p.value().dataType(), p.value().shape()));
         }
@@ -44,14 +52,31 @@ public final class DenseAdam {
         double lrT = config.stepSize(t);
         double b1 = config.beta1();
         double b2 = config.beta2();
+        double eps = config.epsilon();
         for (int i = 0; i < params.size(); i++) {
-            INDArray g = params.get(i).grad();
-            INDArray mi = m.get(i);
-            INDArray vi = v.get(i);
-            mi.muli(b1).addi(g.mul(1 - b1));
-            vi.muli(b2).addi(g.mul(g).muli(1 - b2));
-            INDArray denom = Transforms.sqrt(vi, true).addi(config.epsilon());
-            params.get(i).value().subi(mi.mul(lrT).divi(denom));
+            Buf g = Buf.ofCopyIfNeeded(params.get(i).grad());
+            Buf w = Buf.of(params.get(i).value());
+            Buf mb = Buf.of(m.get(i));
+            Buf vb = Buf.of(v.get(i));
+            int n = w.length();
+            for (int off = 0; off < n; off += CHUNK) {
+                int len = Math.min(CHUNK, n - off);
+                g.get(off, gr, 0, len);
+                w.get(off, wr, 0, len);
+                mb.get(off, mr, 0, len);
+                vb.get(off, vr, 0, len);
+                for (int c = 0; c < len; c++) {
+                    double gc = gr[c];
+                    double mi = b1 * mr[c] + (1 - b1) * gc;
+                    double vi = b2 * vr[c] + (1 - b2) * gc * gc;
+                    mr[c] = mi;
+                    vr[c] = vi;
+                    wr[c] -= lrT * mi / (Math.sqrt(vi) + eps);
+                }
+                w.set(off, wr, 0, len);
+                mb.set(off, mr, 0, len);
+                vb.set(off, vr, 0, len);
+            }
         }
     }
 

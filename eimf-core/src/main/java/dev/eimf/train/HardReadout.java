@@ -1,17 +1,29 @@
 package dev.eimf.train;
 
+import dev.eimf.tensor.Buf;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ComiRec's training readout: for each user pick the interest closest (by inner product) to the target
  * item, {@code k* = argmax_k <v_k, e_target>}, and use {@code u = v_k*} as the user vector. The argmax
  * is piecewise constant, so no gradient flows to the target embedding; the gradient of {@code u}
  * goes to interest {@code k*} only.
+ *
+ * <p>An instance keeps its output buffers between calls (the training loop allocates nothing here after
+ * its first step): the arrays it returns are overwritten by its next call. The static methods use a
+ * fresh instance each time. Not thread-safe.
  */
 public final class HardReadout {
-    private HardReadout() {
-    }
+    private DataType type;
+    private int b = -1;
+    private int k = -1;
+    private int d = -1;
+    private Buf user;
+    private Buf dInterests;
+    private int[] chosen = new int[0];
+    private double[] vRow = new double[0];
+    private double[] eRow = new double[0];
 
     /**
      * The chosen interests.
@@ -29,38 +41,7 @@ public final class HardReadout {
      * @return the user vectors and the chosen interest per user (ties: the lowest k, as argmax)
      */
     public static Result forward(INDArray interests, INDArray targets) {
-        if (interests.rank() != 3 || targets.rank() != 2 || interests.size(0) != targets.size(0)
-                || interests.size(2) != targets.size(1)) {
-            throw new IllegalArgumentException("interests [B,K,d] and targets [B,d] do not match: "
-                    + java.util.Arrays.toString(interests.shape()) + " vs "
-                    + java.util.Arrays.toString(targets.shape()));
-        }
-        int b = (int) interests.size(0);
-        int k = (int) interests.size(1);
-        int d = (int) interests.size(2);
-        double[] v = interests.dup('c').data().asDouble();
-        double[] e = targets.dup('c').data().asDouble();
-        double[] u = new double[b * d];
-        int[] chosen = new int[b];
-        for (int i = 0; i < b; i++) {
-            int best = 0;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                int off = (i * k + j) * d;
-                double s = 0;
-                for (int c = 0; c < d; c++) {
-                    s += v[off + c] * e[i * d + c];
-                }
-                if (s > bestScore) {
-                    bestScore = s;
-                    best = j;
-                }
-            }
-            chosen[i] = best;
-            System.arraycopy(v, (i * k + best) * d, u, i * d, d);
-        }
-        INDArray user = Nd4j.createFromArray(u).reshape(b, d).castTo(interests.dataType());
-        return new Result(user, chosen, k);
+        return new HardReadout().apply(interests, targets);
     }
 
     /**
@@ -69,14 +50,100 @@ public final class HardReadout {
      * @return the gradient with respect to the interests [B, K, d]; zero except at k* per user
      */
     public static INDArray backward(Result r, INDArray dUser) {
-        int b = r.chosen().length;
-        int k = r.numInterests();
-        int d = (int) dUser.size(1);
-        double[] g = dUser.dup('c').data().asDouble();
-        double[] out = new double[b * k * d];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(g, i * d, out, (i * k + r.chosen()[i]) * d, d);
+        return new HardReadout().route(r, dUser);
+    }
+
+    /** As {@link #forward}, into this instance's buffers. */
+    public Result apply(INDArray interests, INDArray targets) {
+        if (targets.rank() != 2 || interests.rank() != 3 || interests.size(0) != targets.size(0)
+                || interests.size(2) != targets.size(1)) {
+            throw new IllegalArgumentException("interests [B,K,d] and targets [B,d] do not match: "
+                    + java.util.Arrays.toString(interests.shape()) + " vs "
+                    + java.util.Arrays.toString(targets.shape()));
         }
-        return Nd4j.createFromArray(out).reshape(b, k, d).castTo(dUser.dataType());
+        Buf e = Buf.ofCopyIfNeeded(targets);
+        int bb = (int) interests.size(0);
+        int[] rows = new int[bb];
+        for (int i = 0; i < bb; i++) {
+            rows[i] = i;
+        }
+        return select(interests, e, rows);
+    }
+
+    /**
+     * As {@link #forward} with the targets read straight from the item table.
+     *
+     * @param interests interests [B, K, d]
+     * @param table     item table [n+1, d], contiguous, same type
+     * @param targets   target item id per user
+     */
+    public Result apply(INDArray interests, INDArray table, int[] targets) {
+        if (interests.rank() != 3 || table.rank() != 2 || interests.size(0) != targets.length
+                || interests.size(2) != table.size(1)) {
+            throw new IllegalArgumentException("interests " + java.util.Arrays.toString(interests.shape())
+                    + ", table " + java.util.Arrays.toString(table.shape()) + " and " + targets.length
+                    + " targets do not match");
+        }
+        return select(interests, Buf.of(table), targets);
+    }
+
+    private Result select(INDArray interests, Buf e, int[] rowOf) {
+        int bb = (int) interests.size(0);
+        int kk = (int) interests.size(1);
+        int dd = (int) interests.size(2);
+        ensure(interests.dataType(), bb, kk, dd);
+        Buf v = Buf.ofCopyIfNeeded(interests);
+        for (int i = 0; i < bb; i++) {
+            e.get(rowOf[i] * dd, eRow, 0, dd);
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < kk; j++) {
+                v.get((i * kk + j) * dd, vRow, 0, dd);
+                double s = 0;
+                for (int c = 0; c < dd; c++) {
+                    s += vRow[c] * eRow[c];
+                }
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = j;
+                }
+            }
+            chosen[i] = best;
+            Buf.copy(v, (i * kk + best) * dd, user, i * dd, dd);
+        }
+        return new Result(user.array(), chosen.clone(), kk);
+    }
+
+    /** As {@link #backward}, into this instance's buffer. */
+    public INDArray route(Result r, INDArray dUser) {
+        int bb = r.chosen().length;
+        int kk = r.numInterests();
+        int dd = (int) dUser.size(1);
+        if (dUser.rank() != 2 || dUser.size(0) != bb) {
+            throw new IllegalArgumentException("dUser must be [" + bb + ", d], got "
+                    + java.util.Arrays.toString(dUser.shape()));
+        }
+        ensure(dUser.dataType(), bb, kk, dd);
+        Buf g = Buf.ofCopyIfNeeded(dUser);
+        dInterests.zero();
+        for (int i = 0; i < bb; i++) {
+            Buf.copy(g, i * dd, dInterests, (i * kk + r.chosen()[i]) * dd, dd);
+        }
+        return dInterests.array();
+    }
+
+    private void ensure(DataType t, int bb, int kk, int dd) {
+        if (t == type && bb == b && kk == k && dd == d) {
+            return;
+        }
+        type = t;
+        b = bb;
+        k = kk;
+        d = dd;
+        user = Buf.zeros(t, bb, dd);
+        dInterests = Buf.zeros(t, bb, kk, dd);
+        chosen = new int[bb];
+        vRow = new double[dd];
+        eRow = new double[dd];
     }
 }

@@ -49,6 +49,21 @@ public record HistoryBatch(int[] ids, float[] mask, int size, int maxLen) {
         return Nd4j.createFromArray(mask).reshape(size, maxLen).castTo(type);
     }
 
+    /** Writes the mask into a [B, T] buffer (FLOAT or DOUBLE). */
+    public void maskInto(dev.eimf.tensor.Buf dest) {
+        if (dest.length() != mask.length) {
+            throw new IllegalArgumentException("mask buffer holds " + dest.length() + " elements, expected "
+                    + mask.length);
+        }
+        if (dest instanceof dev.eimf.tensor.Buf.F f) {
+            f.set(0, mask, 0, mask.length);
+        } else {
+            for (int i = 0; i < mask.length; i++) {
+                dest.set(i, mask[i]);
+            }
+        }
+    }
+
     /**
      * Gathers the item rows into {@code [B, T, d]} (padding takes table row 0, which stays zero).
      *
@@ -59,7 +74,17 @@ public record HistoryBatch(int[] ids, float[] mask, int size, int maxLen) {
     public INDArray gather(INDArray table, INDArray dest) {
         int d = (int) table.size(1);
         INDArray out = dest != null ? dest : Nd4j.create(table.dataType(), (long) size * maxLen, d);
-        Nd4j.pullRows(table, out, 1, ids);
+        if (out.dataType() != table.dataType() || out.length() != (long) size * maxLen * d) {
+            throw new IllegalArgumentException("gather buffer must be " + table.dataType() + " [" + (size * maxLen)
+                    + ", " + d + "], got " + out.dataType() + " " + java.util.Arrays.toString(out.shape()));
+        }
+        // Plain memory copies rather than an ND4J op: ND4J ops wake OpenMP threads that then spin and
+        // compete with BLAS for the cores.
+        dev.eimf.tensor.Buf src = dev.eimf.tensor.Buf.of(table);
+        dev.eimf.tensor.Buf dst = dev.eimf.tensor.Buf.of(out);
+        for (int i = 0; i < ids.length; i++) {
+            dev.eimf.tensor.Buf.copy(src, ids[i] * d, dst, i * d, d);
+        }
         return out.reshape(size, maxLen, d);
     }
 }

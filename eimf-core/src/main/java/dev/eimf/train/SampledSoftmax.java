@@ -1,8 +1,10 @@
 package dev.eimf.train;
 
+import dev.eimf.tensor.Blas;
+import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Sampled softmax over the tied item table with shared negatives, as {@code tf.nn.sampled_softmax_loss}
@@ -12,20 +14,36 @@ import org.nd4j.linalg.factory.Nd4j;
  * gets a logit of {@code -Float.MAX_VALUE}, and the loss is the mean over the batch of the softmax
  * cross-entropy with class 0. Forward and backward run together.
  *
- * <p>Not thread-safe: it reuses its buffers between calls.
+ * <p>The three products ({@code U E_neg^T}, {@code dZ E_neg}, {@code dZ^T U}) go straight to BLAS on
+ * buffers kept between calls, so a training loop allocates nothing here after its first step. Not
+ * thread-safe, and {@link Result#dUser()} is overwritten by the next call.
  */
 public final class SampledSoftmax {
     /** Logit TensorFlow gives an accidental hit. */
     static final double ACCIDENTAL_HIT_LOGIT = -Float.MAX_VALUE;
 
-    private INDArray negBuf;
-    private INDArray logitBuf;
+    private DataType type;
+    private int b = -1;
+    private int s = -1;
+    private int d = -1;
+    private Buf eNeg;
+    private Buf eTrue;
+    private Buf logits;
+    private Buf dUser;
+    private Buf dNeg;
+    private double[] z = new double[0];
+    private double[] logQNeg = new double[0];
+    private double[] uAll = new double[0];
+    private double[] eAll = new double[0];
+    private double[] dz0 = new double[0];
+    private double[] lossRow = new double[0];
+    private double[] logQTrue = new double[0];
 
     /**
      * Loss and the gradient with respect to the user vectors.
      *
      * @param loss mean cross-entropy over the batch
-     * @param dUser gradient [B, d], same type as the user vectors
+     * @param dUser gradient [B, d], same type as the user vectors; a buffer reused by the next call
      */
     public record Result(double loss, INDArray dUser) {
     }
@@ -35,19 +53,19 @@ public final class SampledSoftmax {
      *
      * @param user      user vectors [B, d]
      * @param targets   true item id per user (1..n)
-     * @param table     item table [n+1, d] (row 0 padding), same type as {@code user}
+     * @param table     item table [n+1, d] (row 0 padding), same type as {@code user}, contiguous c-order
      * @param negatives the shared sampled candidates
      * @param tableGrad receives the table gradient (true rows and sampled rows); may already hold rows
      * @return the loss and {@code dUser}
      */
     public Result forwardBackward(INDArray user, int[] targets, INDArray table, Candidates negatives,
                                   TableGradient tableGrad) {
-        int b = (int) user.size(0);
-        int d = (int) user.size(1);
-        int s = negatives.size();
+        int bb = (int) user.size(0);
+        int dd = (int) user.size(1);
+        int ss = negatives.size();
         int[] ids = negatives.ids();
-        if (targets.length != b || table.size(1) != d || user.dataType() != table.dataType()) {
-            throw new IllegalArgumentException("user [" + b + "," + d + "] " + user.dataType()
+        if (targets.length != bb || table.size(1) != dd || user.dataType() != table.dataType()) {
+            throw new IllegalArgumentException("user [" + bb + "," + dd + "] " + user.dataType()
                     + ", targets " + targets.length + " and table " + java.util.Arrays.toString(table.shape())
                     + " " + table.dataType() + " do not match");
         }
@@ -57,75 +75,103 @@ public final class SampledSoftmax {
                 throw new IllegalArgumentException("target item id " + t + " not in 1.." + (tableRows - 1));
             }
         }
-        DataType type = table.dataType();
-        INDArray eNeg = buffer(type, s, d);
-        Nd4j.pullRows(table, eNeg, 1, ids);
-        INDArray logits = logitBuffer(type, b, s);
-        Nd4j.gemm(user, eNeg, logits, false, true, 1.0, 0.0);
-        INDArray eTrue = Nd4j.pullRows(table, 1, targets);
-
-        double[] u = user.dup('c').data().asDouble();
-        double[] et = eTrue.data().asDouble();
-        double[] z = logits.data().asDouble();
-        double[] logQNeg = new double[s];
-        for (int j = 0; j < s; j++) {
+        ensure(table.dataType(), bb, ss, dd);
+        Buf u = Buf.ofCopyIfNeeded(user);
+        Buf tb = Buf.of(table);
+        for (int j = 0; j < ss; j++) {
+            Buf.copy(tb, ids[j] * dd, eNeg, j * dd, dd);
+        }
+        for (int i = 0; i < bb; i++) {
+            Buf.copy(tb, targets[i] * dd, eTrue, i * dd, dd);
+        }
+        Blas.pgemm(false, true, bb, ss, dd, 1.0, u, 0, dd, eNeg, 0, dd, 0.0, logits, 0, ss);
+        for (int j = 0; j < ss; j++) {
             logQNeg[j] = Math.log(negatives.expectedCounts()[j]);
         }
-        double[] dz0 = new double[b];
+        u.get(0, uAll, 0, bb * dd);
+        eTrue.get(0, eAll, 0, bb * dd);
+        logits.get(0, z, 0, bb * ss);
+        for (int i = 0; i < bb; i++) {
+            logQTrue[i] = Math.log(negatives.expectedCount(targets[i]));
+        }
+        final int fb = bb;
+        final int fs = ss;
+        final int fd = dd;
+        // Rows are independent: each thread owns whole rows, so the result does not depend on threads.
+        Parallel.forRange(bb, 16, (from, to) -> rows(from, to, fb, fs, fd, ids, targets));
+        logits.set(0, z, 0, bb * ss); // logits now hold dZ
         double total = 0;
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < bb; i++) {
+            total += lossRow[i];
+            // True rows get dz0 * u.
+            tableGrad.add(targets[i], uAll, i * dd, dz0[i]);
+        }
+        // dU = dZ E_neg + dz0 * e_true
+        Blas.pgemm(false, false, bb, dd, ss, 1.0, logits, 0, ss, eNeg, 0, dd, 0.0, dUser, 0, dd);
+        for (int i = 0; i < bb * dd; i++) {
+            eAll[i] *= dz0[i / dd];
+        }
+        dUser.add(0, eAll, 0, bb * dd);
+        // Sampled rows get dZ^T U.
+        Blas.pgemm(true, false, ss, dd, bb, 1.0, logits, 0, ss, u, 0, dd, 0.0, dNeg, 0, dd);
+        tableGrad.addRows(ids, dNeg);
+        return new Result(total / bb, dUser.array());
+    }
+
+    /** Softmax cross-entropy and its logit gradient for rows {@code [from, to)}, in place in {@code z}. */
+    private void rows(int from, int to, int bb, int ss, int dd, int[] ids, int[] targets) {
+        double[] zz = z;
+        for (int i = from; i < to; i++) {
             double zTrue = 0;
-            for (int c = 0; c < d; c++) {
-                zTrue += u[i * d + c] * et[i * d + c];
+            int ud = i * dd;
+            for (int c = 0; c < dd; c++) {
+                zTrue += uAll[ud + c] * eAll[ud + c];
             }
-            zTrue -= Math.log(negatives.expectedCount(targets[i]));
+            zTrue -= logQTrue[i];
+            int row = i * ss;
             double max = zTrue;
-            int row = i * s;
-            for (int j = 0; j < s; j++) {
-                double v = ids[j] == targets[i] ? ACCIDENTAL_HIT_LOGIT : z[row + j] - logQNeg[j];
-                z[row + j] = v;
+            int target = targets[i];
+            for (int j = 0; j < ss; j++) {
+                double v = ids[j] == target ? ACCIDENTAL_HIT_LOGIT : zz[row + j] - logQNeg[j];
+                zz[row + j] = v;
                 if (v > max) {
                     max = v;
                 }
             }
             double sum = Math.exp(zTrue - max);
-            for (int j = 0; j < s; j++) {
-                double e = Math.exp(z[row + j] - max);
-                z[row + j] = e;
+            for (int j = 0; j < ss; j++) {
+                double e = Math.exp(zz[row + j] - max);
+                zz[row + j] = e;
                 sum += e;
             }
-            total += Math.log(sum) + max - zTrue;
-            double scale = 1.0 / (sum * b);
-            dz0[i] = Math.exp(zTrue - max) * scale - 1.0 / b;
-            for (int j = 0; j < s; j++) {
-                z[row + j] *= scale;
+            lossRow[i] = Math.log(sum) + max - zTrue;
+            double scale = 1.0 / (sum * bb);
+            dz0[i] = Math.exp(zTrue - max) * scale - 1.0 / bb;
+            for (int j = 0; j < ss; j++) {
+                zz[row + j] *= scale;
             }
         }
-        INDArray dz = Nd4j.createFromArray(z).reshape(b, s).castTo(type);
-        // dU = dz0 * e_true + dZ x E_neg
-        INDArray dUser = dz.mmul(eNeg);
-        INDArray dz0Col = Nd4j.createFromArray(dz0).reshape(b, 1).castTo(type);
-        dUser.addi(eTrue.mulColumnVector(dz0Col));
-        // Table: true rows get dz0 * u, sampled rows get dZ^T x U.
-        for (int i = 0; i < b; i++) {
-            tableGrad.add(targets[i], u, i * d, dz0[i]);
-        }
-        INDArray dNeg = Nd4j.gemm(dz, user, true, false);
-        tableGrad.addRows(ids, dNeg);
-        return new Result(total / b, dUser);
     }
 
-    private INDArray buffer(DataType type, int s, int d) {
-        if (negBuf == null || negBuf.dataType() != type || negBuf.size(0) != s || negBuf.size(1) != d) {
-            negBuf = Nd4j.create(type, s, d);
+    private void ensure(DataType t, int bb, int ss, int dd) {
+        if (t == type && bb == b && ss == s && dd == d) {
+            return;
         }
-        return negBuf;
-    }
-
-    private INDArray logitBuffer(DataType type, int b, int s) {
-        if (logitBuf == null || logitBuf.dataType() != type || logitBuf.size(0) != b || logitBuf.size(1) != s) {
-            logitBuf = Nd4j.create(type, b, s);
-        }
-        return logitBuf;
+        type = t;
+        b = bb;
+        s = ss;
+        d = dd;
+        eNeg = Buf.zeros(t, ss, dd);
+        eTrue = Buf.zeros(t, bb, dd);
+        logits = Buf.zeros(t, bb, ss);
+        dUser = Buf.zeros(t, bb, dd);
+        dNeg = Buf.zeros(t, ss, dd);
+        z = new double[bb * ss];
+        logQNeg = new double[ss];
+        uAll = new double[bb * dd];
+        eAll = new double[bb * dd];
+        dz0 = new double[bb];
+        lossRow = new double[bb];
+        logQTrue = new double[bb];
     }
 }

@@ -1,6 +1,7 @@
 package dev.eimf.train;
 
-import org.nd4j.linalg.api.buffer.DataBuffer;
+import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -29,6 +30,9 @@ public final class TableAdam {
     private final INDArray m;
     private final INDArray v;
     private final int dim;
+    private final double[] wr;
+    private final double[] mr;
+    private final double[] vr;
 
     /**
      * @param config hyper-parameters
@@ -36,7 +40,7 @@ public final class TableAdam {
      * @param table  the item table [n+1, d], updated in place; must be a contiguous c-order array
      */
     public TableAdam(AdamConfig config, Mode mode, INDArray table) {
-        if (table.rank() != 2 || table.ordering() != 'c' || table.isView()) {
+        if (table.rank() != 2 || !Buf.isDirectlyAccessible(table) || table.isView()) {
             throw new IllegalArgumentException("table must be a contiguous c-order [rows, d] array");
         }
         this.config = config;
@@ -45,6 +49,9 @@ public final class TableAdam {
         this.m = Nd4j.create(table.dataType(), table.shape());
         this.v = Nd4j.create(table.dataType(), table.shape());
         this.dim = (int) table.size(1);
+        this.wr = new double[dim];
+        this.mr = new double[dim];
+        this.vr = new double[dim];
     }
 
     /** The table this optimiser updates. */
@@ -66,36 +73,78 @@ public final class TableAdam {
         double b1 = config.beta1();
         double b2 = config.beta2();
         double eps = config.epsilon();
-        DataBuffer w = table.data();
-        DataBuffer mb = m.data();
-        DataBuffer vb = v.data();
+        Buf w = Buf.of(table);
+        Buf mb = Buf.of(m);
+        Buf vb = Buf.of(v);
         if (mode == Mode.LAZY) {
-            for (int i = 0; i < grad.size(); i++) {
-                long base = (long) grad.rowAt(i) * dim;
-                for (int c = 0; c < dim; c++) {
-                    double g = grad.valueAt(i, c);
-                    long at = base + c;
-                    double mi = b1 * mb.getDouble(at) + (1 - b1) * g;
-                    double vi = b2 * vb.getDouble(at) + (1 - b2) * g * g;
-                    mb.put(at, mi);
-                    vb.put(at, vi);
-                    w.put(at, w.getDouble(at) - lrT * mi / (Math.sqrt(vi) + eps));
+            // Touched rows are distinct, so threads never share a row.
+            Parallel.forRange(grad.size(), 256, (from, to) -> {
+                double[] wr = new double[dim];
+                double[] mr = new double[dim];
+                double[] vr = new double[dim];
+                float[] tmp = new float[dim];
+                double[] g = grad.rawValues();
+                for (int i = from; i < to; i++) {
+                    int base = grad.rowAt(i) * dim;
+                    read(w, base, wr, tmp);
+                    read(mb, base, mr, tmp);
+                    read(vb, base, vr, tmp);
+                    int go = i * dim;
+                    for (int c = 0; c < dim; c++) {
+                        double gc = g[go + c];
+                        double mi = b1 * mr[c] + (1 - b1) * gc;
+                        double vi = b2 * vr[c] + (1 - b2) * gc * gc;
+                        mr[c] = mi;
+                        vr[c] = vi;
+                        wr[c] -= lrT * mi / (Math.sqrt(vi) + eps);
+                    }
+                    write(w, base, wr, tmp);
+                    write(mb, base, mr, tmp);
+                    write(vb, base, vr, tmp);
                 }
-            }
+            });
         } else {
             m.muli(b1);
             v.muli(b2);
             for (int i = 0; i < grad.size(); i++) {
-                long base = (long) grad.rowAt(i) * dim;
+                int base = grad.rowAt(i) * dim;
+                mb.get(base, mr, 0, dim);
+                vb.get(base, vr, 0, dim);
                 for (int c = 0; c < dim; c++) {
                     double g = grad.valueAt(i, c);
-                    long at = base + c;
-                    mb.put(at, mb.getDouble(at) + (1 - b1) * g);
-                    vb.put(at, vb.getDouble(at) + (1 - b2) * g * g);
+                    mr[c] += (1 - b1) * g;
+                    vr[c] += (1 - b2) * g * g;
                 }
+                mb.set(base, mr, 0, dim);
+                vb.set(base, vr, 0, dim);
             }
             INDArray denom = Transforms.sqrt(v, true).addi(eps);
             table.subi(m.mul(lrT).divi(denom));
+        }
+    }
+
+    /** Thread-safe row read (the NIO buffers' absolute bulk operations keep no position). */
+    private static void read(Buf b, int off, double[] dst, float[] tmp) {
+        int n = dst.length;
+        if (b instanceof Buf.F f) {
+            f.nio().get(off, tmp, 0, n);
+            for (int i = 0; i < n; i++) {
+                dst[i] = tmp[i];
+            }
+        } else {
+            ((Buf.D) b).nio().get(off, dst, 0, n);
+        }
+    }
+
+    private static void write(Buf b, int off, double[] src, float[] tmp) {
+        int n = src.length;
+        if (b instanceof Buf.F f) {
+            for (int i = 0; i < n; i++) {
+                tmp[i] = (float) src[i];
+            }
+            f.nio().put(off, tmp, 0, n);
+        } else {
+            ((Buf.D) b).nio().put(off, src, 0, n);
         }
     }
 }

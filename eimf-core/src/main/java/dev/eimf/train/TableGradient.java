@@ -1,5 +1,6 @@
 package dev.eimf.train;
 
+import dev.eimf.tensor.Buf;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +18,7 @@ public final class TableGradient {
     private int[] rows;
     private double[] values;
     private int size;
+    private final double[] row;
 
     /**
      * @param tableSize number of table rows (items + 1)
@@ -32,6 +34,7 @@ public final class TableGradient {
         Arrays.fill(slotOf, -1);
         this.rows = new int[64];
         this.values = new double[64 * dim];
+        this.row = new double[dim];
     }
 
     /** Row width d. */
@@ -62,6 +65,11 @@ public final class TableGradient {
     /** Gradient element {@code c} of slot {@code i}. */
     public double valueAt(int i, int c) {
         return values[i * dim + c];
+    }
+
+    /** The backing values, slot-major [size, d] (live; only the first {@code size * d} are meaningful). */
+    double[] rawValues() {
+        return values;
     }
 
     /** The gradient of one table row (zeros when the row was not touched). */
@@ -102,9 +110,14 @@ public final class TableGradient {
             throw new IllegalArgumentException("grads must be [" + ids.length + ", " + dim + "], got "
                     + Arrays.toString(grads.shape()));
         }
-        double[] g = grads.dup('c').data().asDouble();
+        addRows(ids, Buf.ofCopyIfNeeded(grads));
+    }
+
+    /** Adds row {@code i} of {@code grads} (rows of width d) to table row {@code ids[i]}. */
+    void addRows(int[] ids, Buf grads) {
         for (int i = 0; i < ids.length; i++) {
-            add(ids[i], g, i * dim, 1.0);
+            grads.get(i * dim, row, 0, dim);
+            add(ids[i], row, 0, 1.0);
         }
     }
 
@@ -120,10 +133,11 @@ public final class TableGradient {
             throw new IllegalArgumentException("dX must be [B, T, " + dim + "] with B*T = " + ids.length
                     + ", got " + Arrays.toString(dX.shape()));
         }
-        double[] g = dX.dup('c').data().asDouble();
+        Buf g = Buf.ofCopyIfNeeded(dX);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] != 0) {
-                add(ids[i], g, i * dim, 1.0);
+                g.get(i * dim, row, 0, dim);
+                add(ids[i], row, 0, 1.0);
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.eimf.train;
 
 import dev.eimf.eval.ItemScorer;
 import dev.eimf.ibim.InterestEncoder;
+import dev.eimf.tensor.Blas;
+import dev.eimf.tensor.Buf;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -92,7 +94,9 @@ public final class TrainedModel implements ItemScorer {
             int[][] part = java.util.Arrays.copyOfRange(histories, from, to);
             int b = to - from;
             INDArray v = interests(part).reshape((long) b * k, d);
-            INDArray scores = Nd4j.gemm(v, table, false, true); // [B*K, n+1]
+            INDArray scores = Nd4j.create(v.dataType(), (long) b * k, rowsTotal); // [B*K, n+1]
+            Blas.pgemm(false, true, b * k, rowsTotal, d, 1.0, Buf.of(v), 0, d, Buf.of(table), 0, d, 0.0,
+                    Buf.of(scores), 0, rowsTotal);
             float[] s = scores.data().asFloat();
             for (int i = 0; i < b; i++) {
                 float[] row = out[from + i];

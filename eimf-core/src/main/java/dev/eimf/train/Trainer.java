@@ -5,6 +5,8 @@ import dev.eimf.eval.MetricsResult;
 import dev.eimf.eval.Split;
 import dev.eimf.ibim.InterestEncoder;
 import dev.eimf.ibim.Param;
+import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Parallel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,7 @@ public final class Trainer {
             throw new IllegalArgumentException("split has no validation cases; set evalEvery(0) to train without");
         }
         if (config.threads() > 0) {
-            Nd4j.getEnvironment().setMaxThreads(config.threads());
+            Parallel.setThreads(config.threads());
         }
         SplittableRandom root = new SplittableRandom(config.seed());
         SplittableRandom tableRng = root.split();
@@ -90,6 +92,12 @@ public final class Trainer {
         float[] mask = new float[b * t];
         int[] targets = new int[b];
         INDArray xBuf = Nd4j.create(type, (long) b * t, d);
+        Buf maskBuf = Buf.zeros(type, b, t);
+        HardReadout readout = new HardReadout();
+        List<Buf> grads = new ArrayList<>();
+        for (Param p : params) {
+            grads.add(Buf.of(p.grad()));
+        }
 
         long start = System.nanoTime();
         long deadline = config.timeBudget().map(x -> start + x.toNanos()).orElse(Long.MAX_VALUE);
@@ -118,17 +126,18 @@ public final class Trainer {
             batches.next(batchRng, ids, mask, targets);
             HistoryBatch hb = new HistoryBatch(ids, mask, b, t);
             INDArray x = hb.gather(table, xBuf);
-            for (Param p : params) {
-                p.grad().assign(0);
+            hb.maskInto(maskBuf);
+            for (Buf g : grads) {
+                g.zero();
             }
-            InterestEncoder.Pass pass = encoder.forward(x, hb.maskArray(type), true, forwardRng);
-            INDArray eTarget = Nd4j.pullRows(table, 1, targets);
-            HardReadout.Result readout = HardReadout.forward(pass.interests(), eTarget);
+            InterestEncoder.Pass pass = encoder.forward(x, maskBuf.array(), true, forwardRng);
+            HardReadout.Result chosen = readout.apply(pass.interests(), table, targets);
             Candidates negatives = sampler.sample(config.numNegatives(), negativeRng);
             tableGrad.clear();
-            SampledSoftmax.Result res = softmax.forwardBackward(readout.user(), targets, table, negatives, tableGrad);
-            INDArray dX = pass.backward(HardReadout.backward(readout, res.dUser()));
+            SampledSoftmax.Result res = softmax.forwardBackward(chosen.user(), targets, table, negatives, tableGrad);
+            INDArray dX = pass.backward(readout.route(chosen, res.dUser()));
             tableGrad.scatterHistories(ids, dX);
+            pass.release();
             if (config.clipNorm() > 0) {
                 GradientClipping.clipByGlobalNorm(params, tableGrad, config.clipNorm());
             }

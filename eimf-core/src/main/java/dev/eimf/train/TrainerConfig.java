@@ -26,8 +26,10 @@ import java.util.Optional;
  * @param evalConfig       evaluator settings for validation
  * @param logEvery         progress report every this many steps (default 100)
  * @param seed             seed of every random choice (initial weights, batches, negatives, routing)
- * @param threads          ND4J threads to set before training; 0 = leave ND4J's setting (default 0).
- *                         This is a process-wide ND4J setting.
+ * @param threads          threads for EIMF's loops and products ({@link dev.eimf.tensor.Parallel#setThreads}, JVM-wide), set when
+ *                         training starts; 0 = leave the current setting (default: available processors). The
+ *                         same seed and thread count give the same model; another thread count changes only
+ *                         rounding (products are split differently).
  */
 public record TrainerConfig(EncoderFactory encoder, int batchSize, AdamConfig adam, TableAdam.Mode tableAdamMode,
                             int negativeMultiplier, SamplerType sampler, double clipNorm, long maxSteps,
@@ -60,7 +62,7 @@ public record TrainerConfig(EncoderFactory encoder, int batchSize, AdamConfig ad
             throw new IllegalArgumentException("evalEvery must be >= 0 (0 = never), got " + evalEvery);
         }
         if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0 (0 = ND4J default), got " + threads);
+            throw new IllegalArgumentException("threads must be >= 0 (0 = current setting), got " + threads);
         }
         if (timeBudget.isPresent() && (timeBudget.get().isNegative() || timeBudget.get().isZero())) {
             throw new IllegalArgumentException("timeBudget must be positive, got " + timeBudget.get());
@@ -197,7 +199,7 @@ public record TrainerConfig(EncoderFactory encoder, int batchSize, AdamConfig ad
         /** Seed of every random choice. */
         public Builder seed(long v) { seed = v; return this; }
 
-        /** ND4J threads (0 = leave as is). */
+        /** Threads for training (0 = leave {@link dev.eimf.tensor.Parallel#threads()} as is). */
         public Builder threads(int v) { threads = v; return this; }
 
         /** Validates and builds. */

@@ -111,6 +111,30 @@ class TrainerTest {
     }
 
     @Test
+    void sameSeedAndThreadCountGiveTheSameModel() {
+        Split split = groupedSplit(5);
+        for (dev.eimf.ibim.EncoderType type : dev.eimf.ibim.EncoderType.values()) {
+            dev.eimf.ibim.EncoderConfig ec = dev.eimf.ibim.EncoderConfig.builder(type).dim(16).numInterests(3)
+                    .maxLen(10).build();
+            TrainerConfig.Builder cfg = TrainerConfig.builder(rng -> dev.eimf.ibim.Encoders.create(ec, rng))
+                    .batchSize(64).learningRate(0.01).maxSteps(30).evalEvery(15).evalConfig(EVAL)
+                    .selectionMetric("recall@10").seed(11);
+            int before = dev.eimf.tensor.Parallel.threads();
+            try {
+                TrainingResult one = new Trainer(cfg.threads(1).build()).train(split);
+                TrainingResult two = new Trainer(cfg.threads(2).build()).train(split);
+                TrainingResult twoAgain = new Trainer(cfg.threads(2).build()).train(split);
+                assertArrayEquals(two.model().itemTable().data().asFloat(),
+                        twoAgain.model().itemTable().data().asFloat(), 0f, type + ": same seed and threads differ");
+                // Splitting a product across threads changes BLAS blocking, so only rounding may differ.
+                assertEquals(one.finalLoss(), two.finalLoss(), 1e-3 * Math.abs(one.finalLoss()), type.toString());
+            } finally {
+                dev.eimf.tensor.Parallel.setThreads(before);
+            }
+        }
+    }
+
+    @Test
     void stopsEarlyAndOnTimeBudget() {
         Split split = groupedSplit(3);
         // With a negligible learning rate validation cannot improve after the first run.
