@@ -67,6 +67,22 @@ public final class HnswItemIndex implements ItemIndex {
     private final int ef;
     private final long seed;
 
+    /** A view of {@code other} with another query beam width; shares the graph and the vectors. */
+    private HnswItemIndex(HnswItemIndex other, int ef) {
+        dim = other.dim;
+        numItems = other.numItems;
+        items = other.items;
+        graphVecs = other.graphVecs;
+        graphDim = other.graphDim;
+        function = other.function;
+        graph = other.graph;
+        similarity = other.similarity;
+        m = other.m;
+        efConstruction = other.efConstruction;
+        this.ef = ef;
+        seed = other.seed;
+    }
+
     private HnswItemIndex(Builder b) {
         dim = b.dim;
         numItems = b.rows.length - 1;
@@ -197,6 +213,19 @@ public final class HnswItemIndex implements ItemIndex {
     /** Beam width of each per-interest query (raised to n when n is larger). */
     public int ef() {
         return ef;
+    }
+
+    /**
+     * The same index queried with another beam width: the graph is shared, not rebuilt, so recall and
+     * latency can be traded at query time.
+     *
+     * @param ef beam width per interest, >= 1
+     */
+    public HnswItemIndex withEf(int ef) {
+        if (ef < 1) {
+            throw new IllegalArgumentException("ef must be >= 1, got " + ef);
+        }
+        return new HnswItemIndex(this, ef);
     }
 
     /** Seed of the level assignment. */

@@ -155,6 +155,9 @@ class HnswItemIndexTest {
         assertTrue(ann.topN(v, 0).isEmpty());
         assertTrue(HnswItemIndex.of(new float[1][4]).topN(v, 5).isEmpty(), "empty catalogue");
         assertEquals(5, ann.topNBatch(new float[][][] {v, v}, 5).get(1).size());
+        assertEquals(50, ann.withEf(50).ef());
+        assertEquals(ids(ann.topN(v, 7)), ids(ann.withEf(5).topN(v, 7)), "same graph, same beam");
+        assertThrows(IllegalArgumentException.class, () -> ann.withEf(0));
         assertEquals(4, ann.dim());
         assertEquals(21, ann.tableSize());
     }
