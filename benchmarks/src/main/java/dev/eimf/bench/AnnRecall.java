@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.eimf.bench.AnnRecall \
- *     --items 1000000 --queries 200 --m 16 --efc 100 --ef 50,100,200 --threads 2
+ *     --items 1000000 --queries 200 --m 32 --efc 100 --ef 50,100,200 --threads 2
  * </pre>
  */
 public final class AnnRecall {
@@ -35,10 +35,10 @@ public final class AnnRecall {
     /** Runs the measurement; see the class comment for the options. */
     public static void main(String[] args) {
         int items = 1_000_000, queries = 200, dim = 64, k = 4, top = 50, topics = 1000;
-        int m = 16, efc = 100, threads = 2;
+        int m = 32, efc = 100, threads = 2;
         long seed = 42;
         int[] efs = {50, 100, 200};
-        HnswItemIndex.Similarity sim = HnswItemIndex.Similarity.MIPS_TRANSFORM;
+        HnswItemIndex.Similarity sim = HnswItemIndex.Similarity.MAXIMUM_INNER_PRODUCT;
         for (int a = 0; a < args.length; a += 2) {
             String v = a + 1 < args.length ? args[a + 1] : null;
             if (v == null) {
