@@ -108,7 +108,8 @@ public final class TypicalSampleSelector {
         double[] distance = new double[n];
         Arrays.fill(assignment, -1);
         List<float[]> centroids = new ArrayList<>();
-        List<TypicalSamples.TypicalUser> chosen = new ArrayList<>();
+        List<List<TypicalSamples.TypicalUser>> perCluster = new ArrayList<>();
+        boolean[] taken = new boolean[n];
         for (CentroidCluster<IndexedPoint> cluster : clusters) {
             if (cluster.getPoints().isEmpty()) continue;
             int c = centroids.size();
@@ -120,11 +121,37 @@ public final class TypicalSampleSelector {
                 distance[p.index] = euclidean(p.point, centre);
             }
             members.sort(Comparator.<IndexedPoint>comparingDouble(p -> distance[p.index]).thenComparingInt(p -> p.index));
+            List<TypicalSamples.TypicalUser> mine = new ArrayList<>();
             for (int i = 0; i < Math.min(config.perCluster(), members.size()); i++) {
                 IndexedPoint p = members.get(i);
-                chosen.add(new TypicalSamples.TypicalUser(p.index, userIds.get(p.index), c, distance[p.index]));
+                mine.add(new TypicalSamples.TypicalUser(p.index, userIds.get(p.index), c, distance[p.index]));
+                taken[p.index] = true;
+            }
+            perCluster.add(mine);
+        }
+        // A cluster with fewer than m members takes the users nearest its centroid from outside, so that
+        // there are always C*m typical users (the m users nearest each centroid, method spec §3.2).
+        for (int c = 0; c < perCluster.size(); c++) {
+            List<TypicalSamples.TypicalUser> mine = perCluster.get(c);
+            if (mine.size() >= config.perCluster()) continue;
+            double[] centre = toDouble(centroids.get(c));
+            Integer[] order = new Integer[n];
+            double[] dist = new double[n];
+            for (int u = 0; u < n; u++) {
+                order[u] = u;
+                dist[u] = euclidean(points.get(u).point, centre);
+            }
+            Arrays.sort(order, Comparator.<Integer>comparingDouble(u -> dist[u]).thenComparingInt(u -> u));
+            for (int i = 0; i < n && mine.size() < config.perCluster(); i++) {
+                int u = order[i];
+                if (!taken[u]) {
+                    taken[u] = true;
+                    mine.add(new TypicalSamples.TypicalUser(u, userIds.get(u), c, dist[u]));
+                }
             }
         }
+        List<TypicalSamples.TypicalUser> chosen = new ArrayList<>();
+        perCluster.forEach(chosen::addAll);
         for (int u = 0; u < n; u++) {
             if (assignment[u] < 0) throw new IllegalStateException("K-means left user " + userIds.get(u) + " unassigned");
         }

@@ -139,7 +139,7 @@ public final class AuxiliaryTasks {
     /** Sets every parameter gradient to zero. */
     public void zeroGradients() {
         for (Param p : params) {
-            p.grad().assign(0);
+            dev.eimf.tensor.Buf.of(p.grad()).zero();
         }
     }
 
@@ -300,7 +300,7 @@ public final class AuxiliaryTasks {
                     System.arraycopy(dVAct[a * numK + k], 0, flat, (users[a] * numK + k) * d, d);
                 }
             }
-            dV.addi(Nd4j.createFromArray(flat).reshape('c', batch, numK, d).castTo(dV.dataType()));
+            Mats.addInto(dV, flat);
         }
         double loss = (config.alignEnabled() ? config.lambdaAlign() * alignLoss : 0)
                 + (config.semanticEnabled() ? config.lambdaSemantic() * semLoss : 0);
@@ -325,7 +325,7 @@ public final class AuxiliaryTasks {
         double[][] cands = normalise(bt.gs(), normG);
         INDArray anchorsArr = Mats.of(anchors, dt);
         INDArray candsArr = Mats.of(cands, dt);
-        double[][] cos = Mats.toDouble(anchorsArr.mmul(candsArr.transpose()));
+        double[][] cos = Mats.toDouble(Mats.mm(anchorsArr, false, candsArr, true));
 
         int[][] negatives = new int[nAct][];
         for (int a = 0; a < nAct; a++) {
@@ -365,8 +365,8 @@ public final class AuxiliaryTasks {
         }
         if (backward) {
             INDArray dCosArr = Mats.of(dCos, dt);
-            double[][] dAnchors = Mats.toDouble(dCosArr.mmul(candsArr));
-            double[][] dCands = Mats.toDouble(dCosArr.transpose().mmul(anchorsArr));
+            double[][] dAnchors = Mats.toDouble(Mats.mm(dCosArr, false, candsArr, false));
+            double[][] dCands = Mats.toDouble(Mats.mm(dCosArr, true, anchorsArr, false));
             addNormaliseBackward(anchors, normA, dAnchors, dV);
             addNormaliseBackward(cands, normG, dCands, dG);
         }

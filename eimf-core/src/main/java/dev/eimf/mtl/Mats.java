@@ -35,6 +35,7 @@ final class Mats {
         } else {
             throw new IllegalArgumentException("FLOAT or DOUBLE only, got " + dt);
         }
+        java.lang.ref.Reference.reachabilityFence(out);
         return out;
     }
 
@@ -73,6 +74,9 @@ final class Mats {
                 out[i] = f[i];
             }
         }
+        // The NIO view does not keep the array alive: without this fence the JIT may let the GC free a
+        // temporary array's native memory while the copy above still reads it.
+        java.lang.ref.Reference.reachabilityFence(c);
         return out;
     }
 
@@ -93,5 +97,74 @@ final class Mats {
         double na = norm(a);
         double nb = norm(b);
         return na == 0 || nb == 0 ? 0 : dot(a, b) / (na * nb);
+    }
+
+    // The helpers below replace ND4J ops on the training path: each ND4J op wakes its OpenMP workers,
+    // which under load (or with BLAS busy on the other core) costs milliseconds per op.
+
+    /** {@code op(a) x op(b)} as a new c-order array, through one (split) BLAS call. */
+    static INDArray mm(INDArray a, boolean ta, INDArray b, boolean tb) {
+        dev.eimf.tensor.Buf ab = dev.eimf.tensor.Buf.ofCopyIfNeeded(a);
+        dev.eimf.tensor.Buf bb = dev.eimf.tensor.Buf.ofCopyIfNeeded(b);
+        int m = (int) (ta ? a.size(1) : a.size(0));
+        int k = (int) (ta ? a.size(0) : a.size(1));
+        int k2 = (int) (tb ? b.size(1) : b.size(0));
+        int n = (int) (tb ? b.size(0) : b.size(1));
+        if (k != k2) {
+            throw new IllegalArgumentException("inner dimensions differ: " + k + " vs " + k2);
+        }
+        INDArray out = Nd4j.create(a.dataType(), new long[] {m, n}, 'c');
+        dev.eimf.tensor.Blas.pgemm(ta, tb, m, n, k, 1.0, ab, 0, (int) a.size(1), bb, 0, (int) b.size(1), 0.0,
+                dev.eimf.tensor.Buf.of(out), 0, n);
+        return out;
+    }
+
+    /** {@code dst += src} element-wise (same length, both c-order). */
+    static void addInto(INDArray dst, INDArray src) {
+        if (!dev.eimf.tensor.Buf.isDirectlyAccessible(dst)) {
+            dst.addi(src.reshape('c', dst.shape()).castTo(dst.dataType()));
+            return;
+        }
+        dev.eimf.tensor.Buf d = dev.eimf.tensor.Buf.of(dst);
+        dev.eimf.tensor.Buf s = dev.eimf.tensor.Buf.ofCopyIfNeeded(src);
+        if (d.length() != s.length()) {
+            throw new IllegalArgumentException("lengths differ: " + d.length() + " vs " + s.length());
+        }
+        dev.eimf.tensor.Buf.addTo(s, 0, d, 0, d.length());
+    }
+
+    /** {@code dst += src} for a Java array of the same length. */
+    static void addInto(INDArray dst, double[] src) {
+        if (!dev.eimf.tensor.Buf.isDirectlyAccessible(dst)) {
+            dst.addi(Nd4j.createFromArray(src).reshape('c', dst.shape()).castTo(dst.dataType()));
+            return;
+        }
+        dev.eimf.tensor.Buf d = dev.eimf.tensor.Buf.of(dst);
+        if (d.length() != src.length) {
+            throw new IllegalArgumentException("lengths differ: " + d.length() + " vs " + src.length);
+        }
+        d.add(0, src, 0, src.length);
+    }
+
+    /** Adds the [1, n] row vector to every row of the [m, n] array, in place. */
+    static void addRowVector(INDArray m, INDArray row) {
+        dev.eimf.tensor.Buf mb = dev.eimf.tensor.Buf.of(m);
+        double[] r = flat(row);
+        int n = r.length;
+        int rows = mb.length() / n;
+        for (int i = 0; i < rows; i++) {
+            mb.add(i * n, r, 0, n);
+        }
+    }
+
+    /** Column sums of a [m, n] array. */
+    static double[] columnSums(INDArray m) {
+        double[] x = flat(m);
+        int n = (int) m.size(1);
+        double[] out = new double[n];
+        for (int i = 0; i < x.length; i++) {
+            out[i % n] += x[i];
+        }
+        return out;
     }
 }

@@ -24,7 +24,8 @@ final class Projection {
 
     /** Runs g on the rows of {@code s} ([N, D], type of the parameters). */
     Pass forward(INDArray s) {
-        INDArray z = s.mmul(w.value()).addiRowVector(b.value());
+        INDArray z = Mats.mm(s, false, w.value(), false);
+        Mats.addRowVector(z, b.value());
         LayerNorm.Cache c = LayerNorm.forward(Mats.toDouble(z), Mats.flat(gain.value()), Mats.flat(bias.value()), eps);
         return new Pass(s, c);
     }
@@ -50,11 +51,11 @@ final class Projection {
             double[] dGain = new double[d];
             double[] dBias = new double[d];
             double[][] dz = LayerNorm.backward(cache, dOut, Mats.flat(gain.value()), dGain, dBias);
-            gain.grad().addi(Mats.row(dGain, dt));
-            bias.grad().addi(Mats.row(dBias, dt));
+            Mats.addInto(gain.grad(), dGain);
+            Mats.addInto(bias.grad(), dBias);
             INDArray dZ = Mats.of(dz, dt);
-            w.grad().addi(s.transpose().mmul(dZ));
-            b.grad().addi(dZ.sum(0).reshape(1, d));
+            Mats.addInto(w.grad(), Mats.mm(s, true, dZ, false));
+            Mats.addInto(b.grad(), Mats.columnSums(dZ));
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.eimf.mtl;
 import dev.eimf.ibim.Param;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The semantic-prediction head h: R^d -> R^D, {@code relu(v W1 + b1) W2 + b2}. */
 final class SemanticHead {
@@ -23,9 +23,16 @@ final class SemanticHead {
 
     /** Runs h on the rows of {@code x} ([P, d], type of the parameters). */
     Pass forward(INDArray x) {
-        INDArray pre = x.mmul(w1.value()).addiRowVector(b1.value());
-        INDArray hid = Transforms.relu(pre, true);
-        INDArray y = hid.mmul(w2.value()).addiRowVector(b2.value());
+        INDArray pre = Mats.mm(x, false, w1.value(), false);
+        Mats.addRowVector(pre, b1.value());
+        double[] p = Mats.flat(pre);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.max(0, p[i]);
+        }
+        INDArray hid = Nd4j.create(pre.dataType(), pre.shape(), 'c');
+        dev.eimf.tensor.Buf.of(hid).set(0, p, 0, p.length);
+        INDArray y = Mats.mm(hid, false, w2.value(), false);
+        Mats.addRowVector(y, b2.value());
         return new Pass(x, pre, hid, y);
     }
 
@@ -50,12 +57,20 @@ final class SemanticHead {
 
         /** Adds the parameter gradients for {@code dY} ([P, D]) and returns dL/dx ([P, d]). */
         INDArray backward(INDArray dY) {
-            w2.grad().addi(hid.transpose().mmul(dY));
-            b2.grad().addi(dY.sum(0).reshape(1, dY.size(1)));
-            INDArray dPre = dY.mmul(w2.value().transpose()).muli(pre.gt(0).castTo(dt));
-            w1.grad().addi(x.transpose().mmul(dPre));
-            b1.grad().addi(dPre.sum(0).reshape(1, dPre.size(1)));
-            return dPre.mmul(w1.value().transpose());
+            Mats.addInto(w2.grad(), Mats.mm(hid, true, dY, false));
+            Mats.addInto(b2.grad(), Mats.columnSums(dY));
+            INDArray dPre = Mats.mm(dY, false, w2.value(), true);
+            double[] g = Mats.flat(dPre);
+            double[] p = Mats.flat(pre);
+            for (int i = 0; i < g.length; i++) {
+                if (!(p[i] > 0)) {
+                    g[i] = 0;
+                }
+            }
+            dev.eimf.tensor.Buf.of(dPre).set(0, g, 0, g.length);
+            Mats.addInto(w1.grad(), Mats.mm(x, true, dPre, false));
+            Mats.addInto(b1.grad(), Mats.columnSums(dPre));
+            return Mats.mm(dPre, false, w1.value(), true);
         }
     }
 }

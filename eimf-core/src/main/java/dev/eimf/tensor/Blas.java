@@ -84,6 +84,10 @@ public final class Blas {
                     (DoublePointer) a.pointer(aOff), lda, (DoublePointer) b.pointer(bOff), ldb,
                     beta, (DoublePointer) c.pointer(cOff), ldc);
         }
+        // The pointers do not keep the arrays alive; the windows do, until here.
+        java.lang.ref.Reference.reachabilityFence(a);
+        java.lang.ref.Reference.reachabilityFence(b);
+        java.lang.ref.Reference.reachabilityFence(c);
     }
 
     /** Smallest share of a product, in multiply-adds, worth handing to another thread. */
@@ -147,6 +151,9 @@ public final class Blas {
             openblas.cblas_dgemv(openblas.CblasRowMajor, ta, m, n, alpha, (DoublePointer) a.pointer(aOff), lda,
                     (DoublePointer) x.pointer(xOff), 1, beta, (DoublePointer) y.pointer(yOff), 1);
         }
+        java.lang.ref.Reference.reachabilityFence(a);
+        java.lang.ref.Reference.reachabilityFence(x);
+        java.lang.ref.Reference.reachabilityFence(y);
     }
 
     /** Native code would read or write out of bounds silently, so every block is checked first. */

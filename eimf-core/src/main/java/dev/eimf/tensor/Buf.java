@@ -122,7 +122,8 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
             for (int i = 0; i < n; i++) {
                 dst.set(dstOff + i, src.get(srcOff + i));
             }
-        }
+        }        java.lang.ref.Reference.reachabilityFence(src);
+        java.lang.ref.Reference.reachabilityFence(dst);
     }
 
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < n}. */
@@ -140,7 +141,8 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
             for (int i = 0; i < n; i++) {
                 dst.add(dstOff + i, src.get(srcOff + i));
             }
-        }
+        }        java.lang.ref.Reference.reachabilityFence(src);
+        java.lang.ref.Reference.reachabilityFence(dst);
     }
 
     /** Sets elements {@code [off, off+n)} to zero. */
@@ -196,17 +198,21 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public double get(int i) {
-            return b.get(i);
+            double result = b.get(i);
+            java.lang.ref.Reference.reachabilityFence(this);
+            return result;
         }
 
         @Override
         public void set(int i, double v) {
             b.put(i, (float) v);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
         public void add(int i, double v) {
             b.put(i, (float) (b.get(i) + v));
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -222,6 +228,7 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
                     dst[dstOff + i] = tmp[i];
                 }
             }
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -237,6 +244,7 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
                 }
             }
             b.put(off, tmp, 0, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -247,16 +255,19 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
                 tmp[i] = (float) (tmp[i] + src[srcOff + i]);
             }
             b.put(off, tmp, 0, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         /** Bulk read into a float array. */
         public void get(int off, float[] dst, int dstOff, int n) {
             b.get(off, dst, dstOff, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         /** Bulk write from a float array. */
         public void set(int off, float[] src, int srcOff, int n) {
             b.put(off, src, srcOff, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -264,6 +275,7 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
             for (int i = off, end = off + n; i < end; i++) {
                 b.put(i, 0f);
             }
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -305,27 +317,33 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public double get(int i) {
-            return b.get(i);
+            double result = b.get(i);
+            java.lang.ref.Reference.reachabilityFence(this);
+            return result;
         }
 
         @Override
         public void set(int i, double v) {
             b.put(i, v);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
         public void add(int i, double v) {
             b.put(i, b.get(i) + v);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
         public void get(int off, double[] dst, int dstOff, int n) {
             b.get(off, dst, dstOff, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
         public void set(int off, double[] src, int srcOff, int n) {
             b.put(off, src, srcOff, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -336,6 +354,7 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
                 tmp[i] += src[srcOff + i];
             }
             b.put(off, tmp, 0, n);
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override
@@ -343,6 +362,7 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
             for (int i = off, end = off + n; i < end; i++) {
                 b.put(i, 0d);
             }
+            java.lang.ref.Reference.reachabilityFence(this);
         }
 
         @Override

@@ -15,6 +15,23 @@ final class BatchSampler {
     private final int[] eligible;
     private final int maxLen;
 
+    /** The current order of the eligible users (the partial shuffles persist between batches). */
+    int[] order() {
+        return eligible.clone();
+    }
+
+    /** Restores an order from {@link #order()} (a checkpoint); it must be a permutation of the eligible users. */
+    void restoreOrder(int[] order) {
+        int[] a = order.clone();
+        int[] b = eligible.clone();
+        java.util.Arrays.sort(a);
+        java.util.Arrays.sort(b);
+        if (!java.util.Arrays.equals(a, b)) {
+            throw new IllegalArgumentException("the checkpoint's batch order does not match this data's training users");
+        }
+        System.arraycopy(order, 0, eligible, 0, order.length);
+    }
+
     /** Number of sequences skipped because they have fewer than two items. */
     final int skipped;
 
@@ -45,8 +62,9 @@ final class BatchSampler {
      * @param ids     receives history ids [B*T]
      * @param mask    receives the mask [B*T]
      * @param targets receives the target per row [B]
+     * @param users   receives the training-sequence index per row [B]
      */
-    void next(RandomGenerator rng, int[] ids, float[] mask, int[] targets) {
+    void next(RandomGenerator rng, int[] ids, float[] mask, int[] targets, int[] users) {
         int b = targets.length;
         boolean distinct = eligible.length >= b;
         for (int i = 0; i < b; i++) {
@@ -62,6 +80,7 @@ final class BatchSampler {
             } else {
                 pick = eligible[rng.nextInt(eligible.length)];
             }
+            users[i] = pick;
             int[] seq = sequences[pick];
             int lo = seq.length >= 5 ? 4 : 1;
             int k = lo + rng.nextInt(seq.length - lo);

@@ -54,6 +54,16 @@ public final class TableAdam {
         this.vr = new double[dim];
     }
 
+    /** First moments [n+1, d] (live; for checkpoints). */
+    INDArray firstMoment() {
+        return m;
+    }
+
+    /** Second moments [n+1, d] (live; for checkpoints). */
+    INDArray secondMoment() {
+        return v;
+    }
+
     /** The table this optimiser updates. */
     public INDArray table() {
         return table;

@@ -88,12 +88,17 @@ class TypicalSampleSelectorTest {
         List<String> users = IntStream.range(0, 500).mapToObj(i -> "u" + i).toList();
         TypicalSamples s = kmeans(20, 4, 5).select(users, v);
         assertEquals(20, s.numClusters());
+        assertEquals(80, s.chosen().size());
+        assertEquals(80, new HashSet<>(s.chosenIds()).size());
         for (int c = 0; c < s.numClusters(); c++) {
             final int cc = c;
             List<Integer> members = IntStream.range(0, 500).filter(u -> s.clusterOf(u) == cc).boxed()
                     .sorted(Comparator.<Integer>comparingDouble(s::distanceOf).thenComparing(u -> u)).toList();
             List<String> want = members.subList(0, Math.min(4, members.size())).stream().map(users::get).toList();
-            assertEquals(want, s.chosenIn(c).stream().map(TypicalSamples.TypicalUser::userId).toList());
+            List<String> got = s.chosenIn(c).stream().map(TypicalSamples.TypicalUser::userId).toList();
+            assertEquals(want, got.subList(0, want.size()));
+            // A cluster with fewer than m members is filled with the nearest other users: always m per cluster.
+            assertEquals(4, got.size(), "cluster " + c);
             // Assignment is to the nearest centroid.
             float[][] cent = s.centroids();
             for (int u : members) {

@@ -195,7 +195,7 @@ class TrainerTest {
         int[] targets = new int[3];
         Set<Integer> seenTargets = new HashSet<>();
         for (int rep = 0; rep < 200; rep++) {
-            s.next(r, ids, mask, targets);
+            s.next(r, ids, mask, targets, new int[targets.length]);
             Set<Integer> users = new HashSet<>();
             for (int i = 0; i < 3; i++) {
                 int tgt = targets[i];

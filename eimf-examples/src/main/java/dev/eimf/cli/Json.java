@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** Writes the JSON result files of the commands. */
 final class Json {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .disableHtmlEscaping().create();
 
     private Json() {}
 

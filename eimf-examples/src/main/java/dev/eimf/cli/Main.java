@@ -11,7 +11,8 @@ public final class Main {
     private Main() {}
 
     static List<Command> commands() {
-        return List.of(new StatsCommand(), new BaselineCommand());
+        return List.of(new StatsCommand(), new BaselineCommand(), new TrainCommand(), new RecommendCommand(),
+                new EsimCommand());
     }
 
     /** Runs a subcommand and exits with its status. */

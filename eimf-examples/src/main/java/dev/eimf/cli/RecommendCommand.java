@@ -1,0 +1,95 @@
+package dev.eimf.cli;
+
+import dev.eimf.data.ItemCatalog;
+import dev.eimf.model.EncoderNames;
+import dev.eimf.model.ModelStore;
+import dev.eimf.model.SavedModel;
+import dev.eimf.serve.Recommendation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code eimf recommend}: top-N items for a history of item ids, from a saved model. */
+final class RecommendCommand implements Command {
+    @Override
+    public String name() { return "recommend"; }
+
+    @Override
+    public String summary() { return "recommend items for a history of item ids with a saved model"; }
+
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.required("model", "MODEL_DIR", "saved model directory (eimf train --out)"),
+                Option.required("history", "ID,ID,...", "item ids as in the data files, oldest first"),
+                Option.optional("n", "N", "how many items", "20"),
+                Option.flag("keep-history", "may recommend items of the history too (default: excluded)"),
+                Option.optional("json", "FILE", "also write the recommendations as JSON", null));
+    }
+
+    @Override
+    public int run(Args args) throws Exception {
+        int n = args.getInt("n", 20);
+        if (n < 1) throw new Args.UsageException("--n must be >= 1, got " + n);
+        List<String> ids = parseIds(args.require("history"));
+        Path dir = Path.of(args.require("model"));
+        SavedModel model = ModelStore.load(dir);
+        ItemCatalog catalog = model.catalog();
+        List<String> unknown = new ArrayList<>();
+        for (String id : ids) {
+            if (catalog.internalId(id).isEmpty() && !unknown.contains(id)) unknown.add(id);
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(unknown.size() + " unknown item id(s) not in the model's catalogue of "
+                    + catalog.size() + " items: " + String.join(", ", unknown)
+                    + " (ids as in the data files; items removed by filtering are unknown too)");
+        }
+        int[] history = model.recommender().toInternal(ids, "history");
+        List<Recommendation> recs = model.recommender().recommend(history, n, !args.flag("keep-history"));
+
+        System.out.printf("model: %s d=%d K=%d, trained on %s (%d items); history of %d item(s)%n",
+                EncoderNames.name(model.encoderConfig().type()), model.dim(), model.numInterests(),
+                model.metadata().dataset().isEmpty() ? "?" : model.metadata().dataset(), catalog.size(), ids.size());
+        int idWidth = "item".length();
+        for (Recommendation r : recs) idWidth = Math.max(idWidth, r.externalId().length());
+        System.out.printf("%4s  %-" + idWidth + "s  %9s  %8s  %s%n", "rank", "item", "score", "interest", "title");
+        int rank = 1;
+        for (Recommendation r : recs) {
+            System.out.printf("%4d  %-" + idWidth + "s  %9.4f  %8d  %s%n", rank++, r.externalId(), r.score(),
+                    r.interest(), r.label());
+        }
+        if (args.get("json").isPresent()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", dir.toString());
+            json.put("history", ids);
+            json.put("n", n);
+            List<Map<String, Object>> list = new ArrayList<>();
+            rank = 1;
+            for (Recommendation r : recs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rank", rank++);
+                m.put("item_id", r.externalId());
+                m.put("title", r.title());
+                m.put("score", r.score());
+                m.put("interest", r.interest());
+                list.add(m);
+            }
+            json.put("recommendations", list);
+            Json.write(Path.of(args.require("json")), json);
+        }
+        return 0;
+    }
+
+    static List<String> parseIds(String v) {
+        List<String> ids = new ArrayList<>();
+        String[] parts = v.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String id = parts[i].trim();
+            if (id.isEmpty()) throw new Args.UsageException("--history has an empty id at position " + (i + 1) + ": '" + v + "'");
+            ids.add(id);
+        }
+        return ids;
+    }
+}
