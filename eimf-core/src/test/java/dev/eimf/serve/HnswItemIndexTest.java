@@ -81,7 +81,7 @@ class HnswItemIndexTest {
 
     @Test
     void concurrentBuildAlsoReachesTheRecall() {
-        float[][] table = clustered(4000, 16, 3);
+        float[][] table = clustered(3000, 16, 3);
         HnswItemIndex ann = HnswItemIndex.builder(table).threads(2).build();
         double r = recall(ann, ExactItemIndex.of(table), users(table, 40, 4, 4), 50, null);
         assertTrue(r >= 0.95, "recall@50 " + r);
@@ -89,7 +89,7 @@ class HnswItemIndexTest {
 
     @Test
     void excludedItemsNeverComeBackAndDoNotCostRecall() {
-        float[][] table = clustered(3000, 16, 5);
+        float[][] table = clustered(2000, 16, 5);
         HnswItemIndex ann = HnswItemIndex.of(table);
         ExactItemIndex exact = ExactItemIndex.of(table);
         float[][][] us = users(table, 30, 4, 6);
@@ -136,7 +136,7 @@ class HnswItemIndexTest {
 
     @Test
     void sameSeedSameResults() {
-        float[][] table = clustered(3000, 16, 11);
+        float[][] table = clustered(1500, 16, 11);
         float[][][] us = users(table, 10, 4, 12);
         HnswItemIndex a = HnswItemIndex.builder(table).seed(3).build();
         HnswItemIndex b = HnswItemIndex.builder(table).seed(3).build();
