@@ -32,7 +32,6 @@ import java.util.Map;
  */
 final class EsimCommand implements Command {
     /** Users whose interests are computed in one batch. */
-    private static final int CHUNK = 1024;
     /** Typical users listed on the terminal; the JSON lists all. */
     private static final int SHOWN = 10;
 
@@ -68,7 +67,7 @@ final class EsimCommand implements Command {
         Users users = users(model, ds);
         System.out.printf("esim on %s with %s: %d %s users; strategy %s, C=%d, m=%d%n", ds.name(), args.require("model"),
                 users.ids.size(), users.source, sampling.strategy().id(), sampling.clusters(), sampling.perCluster());
-        float[][] behaviour = behaviourVectors(model, users.sequences);
+        float[][] behaviour = dev.eimf.pipeline.EimfPipeline.behaviourVectors(model::interestsArray, users.sequences);
         TypicalSamples samples = new TypicalSampleSelector(sampling).select(users.ids, behaviour);
         List<UserHistory> histories = new ArrayList<>();
         for (TypicalSamples.TypicalUser t : samples.chosen()) {
@@ -184,25 +183,5 @@ final class EsimCommand implements Command {
         }
         if (ids.isEmpty()) throw new IllegalArgumentException("no users with a history in " + ds.name());
         return new Users(source, ids, seqs.toArray(int[][]::new));
-    }
-
-    /** Each user's L2-normalised mean of its K interests (method spec §3.2). */
-    static float[][] behaviourVectors(SavedModel model, int[][] sequences) {
-        float[][] out = new float[sequences.length][];
-        for (int from = 0; from < sequences.length; from += CHUNK) {
-            int to = Math.min(sequences.length, from + CHUNK);
-            float[][][] v = model.interestsBatch(Arrays.copyOfRange(sequences, from, to));
-            for (int u = from; u < to; u++) {
-                float[][] k = v[u - from];
-                float[] mean = new float[k[0].length];
-                for (float[] row : k) for (int j = 0; j < mean.length; j++) mean[j] += row[j] / k.length;
-                double norm = 0;
-                for (float x : mean) norm += (double) x * x;
-                norm = Math.sqrt(norm);
-                if (norm > 0) for (int j = 0; j < mean.length; j++) mean[j] = (float) (mean[j] / norm);
-                out[u] = mean;
-            }
-        }
-        return out;
     }
 }
