@@ -21,8 +21,10 @@ import com.google.gson.JsonPrimitive;
  *
  * <p>Tolerant: the JSON object may sit inside a {@code ```json} fence or be surrounded by prose. Fenced
  * blocks are tried first, then the whole text; within each, every opening brace is tried in order as the start
- * of a balanced object (the brace matching skips string literals, so braces inside strings do not count),
- * and the first object with an {@code "interests"} key wins (else the first object found).
+ * of a balanced object (the brace matching skips string literals, so braces inside strings do not count).
+ * The first object with an {@code "interests"} key wins, from a fence before the whole text (a fence that a
+ * {@code ```} inside a string cut short does not hide the answer); failing that, the first object found. The
+ * search examines at most {@value #MAX_SCAN} characters in all, so no input makes it slow.
  *
  * <p>Strict: {@code interests} must be an array of exactly J objects, each with a non-blank string
  * {@code name} (distinct, ignoring case), a string {@code description} and a non-empty {@code evidence}
@@ -34,6 +36,8 @@ import com.google.gson.JsonPrimitive;
 public final class InterestParser {
     private static final Pattern FENCE = Pattern.compile("```[A-Za-z0-9_-]*[ \\t]*\\r?\\n?(.*?)```", Pattern.DOTALL);
     private static final int MAX_STARTS = 2000;
+    /** Characters examined (scanned or parsed) while looking for the object, at most; real answers need far fewer. */
+    static final long MAX_SCAN = 20_000_000L;
 
     private final boolean acceptExtra;
 
@@ -55,35 +59,58 @@ public final class InterestParser {
     }
 
     /**
-     * Parses and validates an answer.
+     * Parses and validates an answer. Never throws: whatever the text, the result is a valid parse or an
+     * {@link ParseResult.Invalid} saying what is wrong.
      *
-     * @param text          the model's reply
+     * @param text          the model's reply (null is treated as empty)
      * @param interests     J, the number of interests asked for
      * @param historyLength the number of items the prompt listed
      */
     public ParseResult parse(String text, int interests, int historyLength) {
         if (text == null || text.isBlank()) return new ParseResult.Invalid("the answer is empty");
-        JsonObject root = findObject(text);
-        if (root == null) return new ParseResult.Invalid("the answer contains no JSON object");
+        Search search = new Search();
+        JsonObject root = findObject(text, search);
+        if (root == null) {
+            return new ParseResult.Invalid("the answer contains no JSON object" + (search.budget > 0 ? ""
+                    : " (the search stopped after " + MAX_SCAN + " characters)"));
+        }
         return validate(root, interests, historyLength);
     }
 
-    /** The first balanced JSON object in the text (fenced blocks first), or null when there is none. */
-    static JsonObject findObject(String text) {
-        Matcher m = FENCE.matcher(text);
-        while (m.find()) {
-            JsonObject o = firstObject(m.group(1));
-            if (o != null) return o;
-        }
-        return firstObject(text);
+    /** The work left for one answer's search, so that no text makes it quadratic. */
+    private static final class Search {
+        long budget = MAX_SCAN;
     }
 
-    private static JsonObject firstObject(String s) {
+    /**
+     * The first object with an {@code "interests"} key in a fenced block, else in the whole text; failing that,
+     * the first object found (fenced blocks first); null when there is none.
+     */
+    static JsonObject findObject(String text) {
+        return findObject(text, new Search());
+    }
+
+    private static JsonObject findObject(String text, Search search) {
+        JsonObject fallback = null;
+        Matcher m = FENCE.matcher(text);
+        while (search.budget > 0 && m.find()) {
+            search.budget -= m.end() - m.start();
+            JsonObject o = firstObject(m.group(1), search);
+            if (o != null && o.has("interests")) return o;
+            if (fallback == null) fallback = o;
+        }
+        JsonObject o = firstObject(text, search);
+        if (o != null && o.has("interests")) return o;
+        return fallback != null ? fallback : o;
+    }
+
+    private static JsonObject firstObject(String s, Search search) {
         JsonObject first = null;
         int starts = 0;
-        for (int i = s.indexOf('{'); i >= 0 && starts < MAX_STARTS; i = s.indexOf('{', i + 1), starts++) {
-            int end = balancedEnd(s, i);
+        for (int i = s.indexOf('{'); i >= 0 && starts < MAX_STARTS && search.budget > 0; i = s.indexOf('{', i + 1), starts++) {
+            int end = balancedEnd(s, i, search);
             if (end < 0) continue;
+            search.budget -= end + 1 - i;  // what parsing the candidate costs
             JsonObject o = tryParse(s.substring(i, end + 1));
             if (o == null) continue;
             if (o.has("interests")) return o;
@@ -92,26 +119,32 @@ public final class InterestParser {
         return first;
     }
 
-    /** Index of the brace that closes the object opened at {@code start}, or -1. */
-    private static int balancedEnd(String s, int start) {
+    /** Index of the brace that closes the object opened at {@code start}, or -1 (also when the budget runs out). */
+    private static int balancedEnd(String s, int start, Search search) {
         int depth = 0;
         boolean inString = false;
-        for (int i = start; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (inString) {
-                if (c == '\\') i++;
-                else if (c == '"') inString = false;
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                depth--;
-                if (depth == 0) return c == '}' ? i : -1;
-                if (depth < 0) return -1;
+        int limit = (int) Math.min(s.length(), start + search.budget);
+        int i = start;
+        try {
+            for (; i < limit; i++) {
+                char c = s.charAt(i);
+                if (inString) {
+                    if (c == '\\') i++;
+                    else if (c == '"') inString = false;
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                    if (depth == 0) return c == '}' ? i : -1;
+                    if (depth < 0) return -1;
+                }
             }
+            return -1;
+        } finally {
+            search.budget -= Math.min(i, s.length()) - start;
         }
-        return -1;
     }
 
     private static JsonObject tryParse(String candidate) {

@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -25,6 +27,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 import dev.eimf.data.DataFormatException;
+import dev.eimf.io.AtomicFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,16 +49,33 @@ import org.slf4j.LoggerFactory;
  * extraction line wins (a retried failure is superseded by its retry); vectors count only while their texts
  * hash matches the current extraction.
  *
+ * <p>Integrity: line 1 is a header, {@code {"format":"eimf-interest-store","v":2,...}}, and every line (header
+ * included) ends with {@code "crc32":"xxxxxxxx"}, the CRC-32 of the line's UTF-8 bytes without that member
+ * (the compact JSON object as written). A file without the header (another file under this name) or with
+ * another format version is refused with a {@link DataFormatException} naming the file and line 1; a damaged
+ * line (bit flip, missing checksum, invalid JSON) anywhere but at the end is refused naming its line. A store
+ * of format version 1 (no header, no checksums) is read as before and rewritten once in the current format.
+ * A file cut exactly at a line boundary cannot be told from a store with fewer appends.
+ *
  * <p>Crash safety: every append is one write of a complete line followed by {@link FileChannel#force}. On open,
- * a last line that is not valid JSON (a torn write) is reported, logged and truncated away; a valid last line
- * that only lacks its newline gets one. An invalid line anywhere else is a {@link DataFormatException}
- * naming the file and line: such damage is not a torn append and is left for a person to look at. A lock file
+ * a damaged last line (a torn write: cut short, zero-filled, or failing its checksum) is reported, logged and
+ * truncated away, and its entry is simply asked for again; a complete last line that only lacks its newline
+ * gets one, and a file holding only the start of a header gets a fresh header. Such repairs are reported by
+ * {@link #recovery()}. Other damage is not a torn append and is left for a person to look at. A lock file
  * keeps two processes from appending to the same store. Appends and lookups are thread-safe.
  */
 public final class InterestStore implements AutoCloseable {
     /** The file name inside the store directory. */
     public static final String FILE_NAME = "interests.jsonl";
-    private static final int FORMAT_VERSION = 1;
+    /** The format version written; version 1 (no header, no checksums) is upgraded on open. */
+    public static final int FORMAT_VERSION = 2;
+    /** The {@code format} value of the header line. */
+    public static final String FORMAT_NAME = "eimf-interest-store";
+    private static final String CRC_FIELD = "crc32";
+    private static final byte[] CRC_PREFIX = (",\"" + CRC_FIELD + "\":\"").getBytes(StandardCharsets.US_ASCII);
+    /** {@code ,"crc32":"xxxxxxxx"}} */
+    private static final int CRC_SUFFIX_LENGTH = CRC_PREFIX.length + 8 + 2;
+    private static final byte[] HEADER = checksummed("{\"format\":\"" + FORMAT_NAME + "\",\"v\":" + FORMAT_VERSION + "}");
     private static final Logger LOG = LoggerFactory.getLogger(InterestStore.class);
 
     /**
@@ -68,7 +88,7 @@ public final class InterestStore implements AutoCloseable {
     public record Recovery(long line, long bytesRemoved, String message) {}
 
     private final Path file;
-    private final FileChannel channel;
+    private FileChannel channel; // set once by open()
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Gson gson = new GsonBuilder().disableHtmlEscaping().create();
@@ -83,17 +103,19 @@ public final class InterestStore implements AutoCloseable {
 
     private record StoredVectors(String textsHash, List<float[]> vectors) {}
 
-    private InterestStore(Path file, FileChannel channel, FileChannel lockChannel, FileLock lock) {
+    private InterestStore(Path file, FileChannel lockChannel, FileLock lock) {
         this.file = file;
-        this.channel = channel;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
     /**
-     * Opens (creating if needed) the store in a directory and reads every line.
+     * Opens (creating if needed) the store in a directory, verifies every line's checksum and reads it.
+     * A version-1 store (no header, no checksums) is read as before and rewritten atomically in the current
+     * format; {@link #recovery()} says so.
      *
-     * @throws DataFormatException   when a line other than the last is not a valid entry
+     * @throws DataFormatException   naming the file and line when the file is not an interest store (no header,
+     *                               another format version) or a line other than the last is damaged or invalid
      * @throws IllegalStateException when another process (or another open store in this JVM) holds the store
      */
     public static InterestStore open(Path directory) throws IOException {
@@ -115,51 +137,50 @@ public final class InterestStore implements AutoCloseable {
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             byte[] bytes = Files.readAllBytes(file);
-            List<int[]> spans = new ArrayList<>(); // [start, end) of each line, without '\n'
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    spans.add(new int[] {start, i});
-                    start = i + 1;
-                }
+            // Validate every line before repairing anything, so a damaged or foreign file is never modified.
+            Scan scan = scan(file, bytes);
+            InterestStore store = new InterestStore(file, lockChannel, lock);
+            for (int i = 0; i < scan.records.size(); i++) {
+                store.load(scan.records.get(i), scan.lines.get(i), scan.version);
             }
-            boolean unterminated = start < bytes.length;
-            if (unterminated) spans.add(new int[] {start, bytes.length});
-            // Validate every line before repairing anything, so a damaged file is never modified.
-            long truncateAt = -1;
-            long tornLine = 0;
-            List<JsonObject> parsed = new ArrayList<>(spans.size());
-            for (int li = 0; li < spans.size(); li++) {
-                int[] s = spans.get(li);
-                String text = new String(bytes, s[0], s[1] - s[0], StandardCharsets.UTF_8);
-                boolean last = li == spans.size() - 1;
-                JsonObject o = text.isBlank() ? null : parseLine(text);
-                if (o == null && !text.isBlank()) {
-                    if (!last) throw new DataFormatException(file, li + 1, null, "not a JSON object");
-                    truncateAt = s[0];
-                    tornLine = li + 1;
-                }
-                parsed.add(o);
-            }
-            InterestStore store = new InterestStore(file, channel, lockChannel, lock);
-            for (int li = 0; li < parsed.size(); li++) {
-                if (parsed.get(li) != null) store.load(parsed.get(li), li + 1);
-            }
-            if (truncateAt >= 0) {
-                long removed = bytes.length - truncateAt;
-                channel.truncate(truncateAt);
+            String torn = scan.truncateAt < 0 ? "" : "removed torn last line " + scan.tornLine + " ("
+                    + (bytes.length - scan.truncateAt) + " bytes: " + scan.tornProblem + ") of " + file;
+            if (scan.version == 1) {
+                channel.close();
+                channel = null;
+                AtomicFiles.write(file, out -> {
+                    out.write(HEADER);
+                    for (JsonObject o : scan.records) {
+                        o.addProperty("v", FORMAT_VERSION);
+                        out.write(store.lineBytes(o));
+                    }
+                });
+                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                store.recovery = new Recovery(scan.tornLine, scan.truncateAt < 0 ? 0 : bytes.length - scan.truncateAt,
+                        "upgraded " + file + " from format version 1 to " + FORMAT_VERSION + " (header and per-line"
+                                + " CRC-32)" + (torn.isEmpty() ? "" : "; " + torn));
+            } else if (bytes.length == 0 || scan.tornHeader) {
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(HEADER), 0);
                 channel.force(true);
-                store.recovery = new Recovery(tornLine, removed, "removed torn last line " + tornLine + " (" + removed
-                        + " bytes) of " + file);
-                LOG.warn("interest store: {}", store.recovery.message());
-            } else if (unterminated) {
+                if (scan.tornHeader) {
+                    store.recovery = new Recovery(1, bytes.length, "rewrote the torn header line (" + bytes.length
+                            + " bytes) of " + file);
+                }
+            } else if (scan.truncateAt >= 0) {
+                long removed = bytes.length - scan.truncateAt;
+                channel.truncate(scan.truncateAt);
+                channel.force(true);
+                store.recovery = new Recovery(scan.tornLine, removed, torn);
+            } else if (scan.unterminated) {
                 channel.position(channel.size());
                 channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
                 channel.force(true);
                 store.recovery = new Recovery(0, 0, "added the missing newline after the complete last line of " + file);
-                LOG.warn("interest store: {}", store.recovery.message());
             }
+            if (store.recovery != null) LOG.warn("interest store: {}", store.recovery.message());
             channel.position(channel.size());
+            store.channel = channel;
             return store;
         } catch (IOException | RuntimeException e) {
             if (channel != null) channel.close();
@@ -167,6 +188,178 @@ public final class InterestStore implements AutoCloseable {
             lockChannel.close();
             throw e;
         }
+    }
+
+    /**
+     * What a file holds, found without modifying it.
+     *
+     * @param version      1 (legacy, no header or checksums) or {@link #FORMAT_VERSION}
+     * @param records      the entry lines, parsed, in file order
+     * @param lines        their 1-based line numbers
+     * @param truncateAt   byte offset of a torn last line to cut, or -1
+     * @param tornLine     its line number, or 0
+     * @param tornProblem  what is wrong with it
+     * @param unterminated the last line lacks its newline
+     * @param tornHeader   the file is nothing but the start of a header (a crash while creating it)
+     */
+    private record Scan(int version, List<JsonObject> records, List<Long> lines, long truncateAt, long tornLine,
+                        String tornProblem, boolean unterminated, boolean tornHeader) {}
+
+    private static Scan scan(Path file, byte[] bytes) {
+        List<int[]> spans = new ArrayList<>(); // [start, end) of each line, without '\n'
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                spans.add(new int[] {start, i});
+                start = i + 1;
+            }
+        }
+        boolean unterminated = start < bytes.length;
+        if (unterminated) spans.add(new int[] {start, bytes.length});
+        List<JsonObject> records = new ArrayList<>();
+        List<Long> lines = new ArrayList<>();
+        if (spans.isEmpty()) return new Scan(FORMAT_VERSION, records, lines, -1, 0, null, false, false);
+
+        int[] h = spans.get(0);
+        String headerProblem = headerProblem(bytes, h[0], h[1]);
+        int version = FORMAT_VERSION;
+        if (headerProblem != null) {
+            if (spans.size() == 1 && unterminated && isTornHeader(bytes)) {
+                return new Scan(FORMAT_VERSION, records, lines, -1, 0, null, false, true);
+            }
+            JsonObject first = parseLine(new String(bytes, h[0], h[1] - h[0], StandardCharsets.UTF_8));
+            if (first == null || !isLegacyEntry(first)) throw new DataFormatException(file, 1, null, headerProblem);
+            version = 1;
+        }
+        long truncateAt = -1;
+        long tornLine = 0;
+        String tornProblem = null;
+        for (int li = version == 1 ? 0 : 1; li < spans.size(); li++) {
+            int[] s = spans.get(li);
+            boolean last = li == spans.size() - 1;  // reassigned below when the last line is damage, not a tear
+            String text = new String(bytes, s[0], s[1] - s[0], StandardCharsets.UTF_8);
+            String problem;
+            JsonObject o = null;
+            if (version == 1) {
+                if (text.isBlank()) continue;  // version 1 tolerated blank lines
+                o = parseLine(text);
+                problem = o == null ? "not a JSON object" : null;
+            } else {
+                problem = checksumProblem(bytes, s[0], s[1]);
+                if (problem == null) {
+                    o = parseLine(text);
+                    // A matching checksum means this store wrote the line: unreadable JSON is not a torn write.
+                    if (o == null) throw new DataFormatException(file, li + 1, null, "checksum matches but the line is not a JSON object");
+                    o.remove(CRC_FIELD);
+                }
+            }
+            if (problem != null && last && version != 1) {
+                int merged = completeLinePrefix(bytes, s[0], s[1]);
+                if (merged > 0) {
+                    // A torn append only ever cuts a line short; a whole line followed by more bytes is damage.
+                    problem = "a complete entry followed by " + (s[1] - merged) + " more bytes (its newline is damaged)";
+                    last = false;
+                }
+            }
+            if (problem != null) {
+                if (!last) throw new DataFormatException(file, li + 1, null, problem);
+                truncateAt = s[0];
+                tornLine = li + 1;
+                tornProblem = problem;
+                continue;
+            }
+            records.add(o);
+            lines.add((long) li + 1);
+        }
+        return new Scan(version, records, lines, truncateAt, tornLine, tornProblem, unterminated, false);
+    }
+
+    /** Null when bytes [start, end) are this format's header line, else what is wrong. */
+    private static String headerProblem(byte[] b, int start, int end) {
+        String checksum = checksumProblem(b, start, end);
+        JsonObject o = checksum == null ? parseLine(new String(b, start, end - start, StandardCharsets.UTF_8)) : null;
+        if (o == null || !o.has("format")) {
+            JsonObject any = parseLine(new String(b, start, end - start, StandardCharsets.UTF_8));
+            if (any != null && any.has("format") && isString(any.get("format"), FORMAT_NAME) && checksum != null) {
+                return "the store header is damaged: " + checksum;
+            }
+            return "not an EIMF interest store: line 1 is not the header {\"format\":\"" + FORMAT_NAME + "\",...}"
+                    + " (it starts with " + printable(b, start, end) + ")";
+        }
+        if (!isString(o.get("format"), FORMAT_NAME)) {
+            return "not an EIMF interest store: the header names format " + o.get("format");
+        }
+        JsonElement v = o.get("v");
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || v.getAsDouble() != FORMAT_VERSION) {
+            return "unsupported interest store format version " + v + " (this library reads " + FORMAT_VERSION
+                    + " and upgrades 1)";
+        }
+        return null;
+    }
+
+    private static boolean isString(JsonElement e, String value) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().equals(value);
+    }
+
+    /** A version-1 entry line: {@code "v":1} and a type, no checksum. */
+    private static boolean isLegacyEntry(JsonObject o) {
+        JsonElement v = o.get("v");
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsDouble() == 1
+                && o.has("type") && !o.has(CRC_FIELD);
+    }
+
+    /** The file is a strict prefix of the header line, or only zero bytes (a crash while creating the store). */
+    private static boolean isTornHeader(byte[] bytes) {
+        if (bytes.length < HEADER.length && Arrays.equals(bytes, 0, bytes.length, HEADER, 0, bytes.length)) return true;
+        for (byte x : bytes) if (x != 0) return false;
+        return true;
+    }
+
+    /** Null when bytes [start, end) end with a CRC-32 that matches the rest of the line, else what is wrong. */
+    private static String checksumProblem(byte[] b, int start, int end) {
+        int len = end - start;
+        if (len == 0) return "empty line";
+        if (len < CRC_SUFFIX_LENGTH + 2
+                || !Arrays.equals(b, end - CRC_SUFFIX_LENGTH, end - CRC_SUFFIX_LENGTH + CRC_PREFIX.length, CRC_PREFIX, 0, CRC_PREFIX.length)
+                || b[end - 2] != '"' || b[end - 1] != '}') {
+            return "no checksum at the end of the line (a torn write, or not written by this store)";
+        }
+        long stored = 0;
+        for (int i = end - 10; i < end - 2; i++) {
+            int d = Character.digit(b[i], 16);
+            if (d < 0 || (b[i] >= 'A' && b[i] <= 'F')) return "malformed checksum";
+            stored = stored << 4 | d;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b, start, len - CRC_SUFFIX_LENGTH);
+        crc.update('}');
+        if (crc.getValue() != stored) {
+            return String.format("checksum mismatch (stored crc32 %08x, computed %08x): the line is damaged", stored,
+                    crc.getValue());
+        }
+        return null;
+    }
+
+    /** End of the first prefix of bytes [start, end) that is a whole checksummed line, or -1. */
+    private static int completeLinePrefix(byte[] b, int start, int end) {
+        for (int i = start; i + CRC_SUFFIX_LENGTH < end; i++) {
+            if (b[i] == ',' && Arrays.equals(b, i, i + CRC_PREFIX.length, CRC_PREFIX, 0, CRC_PREFIX.length)
+                    && checksumProblem(b, start, i + CRC_SUFFIX_LENGTH) == null) {
+                return i + CRC_SUFFIX_LENGTH;
+            }
+        }
+        return -1;
+    }
+
+    /** Up to 40 characters of a line, non-printable bytes as {@code \\xNN}. */
+    private static String printable(byte[] b, int start, int end) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = start; i < end && i < start + 40; i++) {
+            int c = b[i] & 0xff;
+            if (c >= 0x20 && c < 0x7f) sb.append((char) c);
+            else sb.append(String.format("\\x%02x", c));
+        }
+        return sb.append(end - start > 40 ? "...\"" : "\"").toString();
     }
 
     private static JsonObject parseLine(String text) {
@@ -273,10 +466,27 @@ public final class InterestStore implements AutoCloseable {
 
     private void writeLine(JsonObject o) throws IOException {
         if (closed) throw new IllegalStateException("interest store " + file + " is closed");
-        byte[] line = (gson.toJson(o) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.wrap(line);
+        ByteBuffer buf = ByteBuffer.wrap(lineBytes(o));
         while (buf.hasRemaining()) channel.write(buf);
         channel.force(false);
+    }
+
+    /** One line: the compact JSON with {@code "crc32"} (of that JSON's UTF-8 bytes) appended as last member. */
+    private byte[] lineBytes(JsonObject o) {
+        return checksummed(gson.toJson(o));
+    }
+
+    private static byte[] checksummed(String json) {
+        byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+        if (payload.length < 3 || payload[0] != '{' || payload[payload.length - 1] != '}') {
+            throw new IllegalArgumentException("not a non-empty JSON object: " + json);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(payload);
+        byte[] suffix = String.format(",\"%s\":\"%08x\"}\n", CRC_FIELD, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+        byte[] line = Arrays.copyOf(payload, payload.length - 1 + suffix.length);
+        System.arraycopy(suffix, 0, line, payload.length - 1, suffix.length);
+        return line;
     }
 
     @Override
@@ -347,10 +557,12 @@ public final class InterestStore implements AutoCloseable {
         return a;
     }
 
-    private void load(JsonObject o, long line) {
+    private void load(JsonObject o, long line, int version) {
         LineReader r = new LineReader(file, line, o);
         int v = r.integer("v");
-        if (v != FORMAT_VERSION) throw new DataFormatException(file, line, "v", "unsupported format version " + v);
+        if (v != version) {
+            throw new DataFormatException(file, line, "v", "format version " + v + " in a version " + version + " store");
+        }
         StoreKey key = new StoreKey(r.string("extractor"), r.string("model"), r.string("prompt_hash"));
         String type = r.string("type");
         switch (type) {
@@ -394,7 +606,7 @@ public final class InterestStore implements AutoCloseable {
             LineReader ir = new LineReader(file, r.line, arr.get(i).getAsJsonObject(), field + ".");
             List<Integer> evidence = new ArrayList<>();
             JsonArray ev = ir.array("evidence");
-            for (int k = 0; k < ev.size(); k++) evidence.add(ir.number(ev.get(k), field + ".evidence[" + k + "]").intValue());
+            for (int k = 0; k < ev.size(); k++) evidence.add(ir.integer(ev.get(k), "evidence[" + k + "]"));
             String name = ir.string("name");
             if (name.isBlank()) throw new DataFormatException(file, r.line, field + ".name", "blank interest name");
             interests.add(new ExplicitInterest(name, ir.string("description"), evidence));
@@ -419,6 +631,9 @@ public final class InterestStore implements AutoCloseable {
 
     /** Field access that names the file, line and field on every problem. */
     private static final class LineReader {
+        /** 2^53: every integer up to here is exact in a double. */
+        private static final double MAX_EXACT_LONG = 9.007199254740992E15;
+
         final Path file;
         final long line;
         final JsonObject o;
@@ -457,14 +672,27 @@ public final class InterestStore implements AutoCloseable {
         }
 
         int integer(String name) {
-            return Math.toIntExact(longValue(name));
+            return integer(field(name), name);
+        }
+
+        int integer(JsonElement e, String fieldName) {
+            long v = longValue(e, fieldName);
+            if (v != (int) v) throw new DataFormatException(file, line, prefix + fieldName, "integer out of range: " + v);
+            return (int) v;
         }
 
         long longValue(String name) {
-            Number n = number(field(name), name);
-            double d = n.doubleValue();
-            if (d != Math.rint(d)) throw new DataFormatException(file, line, prefix + name, "not an integer");
-            return n.longValue();
+            return longValue(field(name), name);
+        }
+
+        // Through double, not Number.longValue(): Gson's lazily parsed numbers turn "1e99999" into an exception or
+        // a huge BigDecimal expansion there.
+        long longValue(JsonElement e, String fieldName) {
+            double d = number(e, fieldName).doubleValue();
+            if (d != Math.rint(d) || !(Math.abs(d) <= MAX_EXACT_LONG)) {
+                throw new DataFormatException(file, line, prefix + fieldName, "not an integer, or too large");
+            }
+            return (long) d;
         }
 
         JsonArray array(String name) {

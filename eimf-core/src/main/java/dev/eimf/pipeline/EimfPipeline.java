@@ -140,8 +140,9 @@ public final class EimfPipeline {
             }
             SemanticTargets targets = SemanticTargets.build(samples, byUser, config.aux(), config.propagate());
             listener.stage("esim", String.format(Locale.ROOT,
-                    "%d extractions (%d new, %d cached, %d failed); semantic targets: %d own, %d propagated of %d users",
-                    result.stats().typicalUsers(), result.stats().llmCalls(), result.stats().cached(),
+                    "%d extractions (%d fresh, %d LLM calls, %d cached, %d failed); semantic targets: %d own, %d propagated of %d users",
+                    result.stats().typicalUsers(), result.stats().typicalUsers() - result.stats().cached(),
+                    result.stats().llmCalls(), result.stats().cached(),
                     result.stats().failed(), targets.ownCount(), targets.propagatedCount(), targets.size()));
             AuxiliaryTasks tasks = new AuxiliaryTasks(config.aux(), warm.model().encoder().dim(),
                     config.textEncoder().dimension(), full.seed() ^ 0x4549_4D46L);
@@ -163,10 +164,22 @@ public final class EimfPipeline {
 
     /** The L2-normalised mean of each sequence's K interests (last T items) under the model. */
     static float[][] behaviourVectors(TrainedModel model, int[][] sequences) {
+        return behaviourVectors(model::interests, sequences);
+    }
+
+    /**
+     * Each sequence's behavioural vector for typical-sample selection (method spec §3.2): the
+     * L2-normalised mean of its K interests.
+     *
+     * @param interests histories to interests [B, K, d] (a model's inference pass)
+     * @param sequences item ids per user, oldest first
+     */
+    public static float[][] behaviourVectors(java.util.function.Function<int[][], INDArray> interests,
+                                             int[][] sequences) {
         float[][] out = new float[sequences.length][];
         for (int from = 0; from < sequences.length; from += CHUNK) {
             int to = Math.min(sequences.length, from + CHUNK);
-            INDArray v = model.interests(Arrays.copyOfRange(sequences, from, to));
+            INDArray v = interests.apply(Arrays.copyOfRange(sequences, from, to));
             int k = (int) v.size(1);
             int d = (int) v.size(2);
             float[] flat = v.data().asFloat();

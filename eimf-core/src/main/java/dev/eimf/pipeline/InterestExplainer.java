@@ -16,13 +16,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class InterestExplainer {
     private final TrainedModel model;
     private final InterestNamer namer;
+    private final float[] centre;
 
     /**
      * One explained interest.
      *
      * @param interest index k
      * @param label    nearest phrase
-     * @param cosine   cosine between the interest and the projected phrase
+     * @param cosine   cosine between the interest and the projected phrase, both centred on the phrases' mean
      * @param items    internal ids of the history items assigned to this interest, strongest first (at most 5)
      */
     public record Explained(int interest, String label, double cosine, List<Integer> items) {
@@ -35,6 +36,7 @@ public final class InterestExplainer {
     public InterestExplainer(TrainedModel model, Semantics semantics) {
         this.model = Objects.requireNonNull(model, "model");
         this.namer = semantics.namer();
+        this.centre = semantics.projectedMean();
     }
 
     /** Explains the interests of one history (internal ids, oldest first). */
@@ -48,7 +50,13 @@ public final class InterestExplainer {
                     org.nd4j.linalg.indexing.NDArrayIndex.point(j), org.nd4j.linalg.indexing.NDArrayIndex.all())
                     .toFloatVector();
         }
-        List<InterestNamer.NamedInterest> names = namer.name(interests);
+        float[][] centred = new float[k][d];
+        for (int j = 0; j < k; j++) {
+            for (int c = 0; c < d; c++) {
+                centred[j][c] = interests[j][c] - centre[c];
+            }
+        }
+        List<InterestNamer.NamedInterest> names = namer.name(centred);
         int t = model.encoder().maxLen();
         int from = Math.max(0, history.length - t);
         List<List<double[]>> assigned = new ArrayList<>();

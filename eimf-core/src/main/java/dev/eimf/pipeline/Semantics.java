@@ -81,9 +81,35 @@ public final class Semantics {
         return new Semantics(tasks, labels, vectors);
     }
 
-    /** A namer over the phrases, projected by the current g. */
+    /**
+     * A namer over the phrases, projected by the current g and centred on their mean: projected phrases
+     * share a common direction, and without centring one phrase near that direction wins for most
+     * interests. Centre the interests with {@link #projectedMean()} before naming them.
+     */
     public InterestNamer namer() {
-        return tasks.namer(vectors, labels);
+        float[][] projected = tasks.project(vectors);
+        float[] mean = mean(projected);
+        for (float[] p : projected) {
+            for (int i = 0; i < p.length; i++) {
+                p[i] -= mean[i];
+            }
+        }
+        return new InterestNamer(projected, labels);
+    }
+
+    /** The mean of the projected phrases, which {@link #namer()} subtracts. */
+    public float[] projectedMean() {
+        return mean(tasks.project(vectors));
+    }
+
+    private static float[] mean(float[][] rows) {
+        float[] m = new float[rows[0].length];
+        for (float[] r : rows) {
+            for (int i = 0; i < m.length; i++) {
+                m[i] += r[i] / rows.length;
+            }
+        }
+        return m;
     }
 
     /** The phrase labels. */

@@ -1,6 +1,8 @@
 package dev.eimf.serve;
 
-import java.nio.FloatBuffer;
+import dev.eimf.tensor.Blas;
+import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -13,11 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * Exact maximum-inner-product retrieval over the whole catalogue: every item is scored against every
  * interest, {@code score(i) = max_k <v_k, e_i>}, and a bounded heap keeps the best {@code n}.
  *
- * <p>One user: by default a fused Java kernel over a transposed copy of the item table, in blocks
- * that stay in L1 cache; on the reference machine it beat an ND4J matrix product (JNI and copy costs
- * dominate at K = 4), see {@link Kernel}. Many users: one ND4J matrix product
- * {@code [U*K, d] x [d, n]} per chunk of users (chunks bound the memory of the score matrix), then
- * the maximum over K and a top-n heap per user.
+ * <p>One user: by default a fused Java kernel over a transposed, blocked copy of the item table
+ * ({@code [block][d][512]}, every slice its own array so that C2 vectorises the loops), four embedding
+ * dimensions per pass; then a vectorised maximum over K and a threshold scan that touches the heap only
+ * for items that can enter it. Catalogues of at least {@link Builder#parallelItems(int)} items split the
+ * blocks across {@link Parallel} threads (each with its own heap, merged at the end: the result does not
+ * depend on the split). Many users: per chunk of {@link Builder#chunkUsers(int)} users and tile of items,
+ * one single-threaded CBLAS product {@code [U*K, d] x [d, tile]} into a cache-sized score block, then the
+ * same maximum and scan; chunks of users run on {@link Parallel} threads. Figures:
+ * {@code benchmarks/README.md}.
  *
  * <p>Immutable and thread-safe: every call uses its own scratch buffers.
  */
@@ -25,42 +31,55 @@ public final class ExactItemIndex implements ItemIndex {
 
     /** How single-user queries are computed. Both give the same ranking up to float rounding. */
     public enum Kernel {
-        /** Blocked Java loop over the transposed item table (auto-vectorised by the JIT). */
+        /** Blocked Java loops over the transposed item table (auto-vectorised by the JIT). */
         FUSED_JAVA,
-        /** One ND4J matrix product {@code [K, d] x [d, n]} per query. */
+        /** CBLAS products {@code [K, d] x [d, tile]} (OpenBLAS, as loaded by ND4J), as in the batch path. */
         ND4J
     }
 
-    /** Items per block of the fused kernel: K*BLOCK accumulators plus one table slice fit in L1. */
-    private static final int BLOCK = 1024;
+    /** Items per block of the fused kernel: K accumulators, the maximum and four slices stay in L1. */
+    private static final int BLOCK = 512;
+    /** Items per score tile of the BLAS path. */
+    private static final int TILE = 1024;
 
     private final int dim;
     private final int numItems;      // real items, ids 1..numItems
-    private final float[] tableT;    // [d][numItems], column c holds item c+1 (padding row dropped)
-    private final INDArray tableTNd; // same values, float [d, numItems], c order
+    private final float[][][] blocks; // [numItems/BLOCK][d][BLOCK], item BLOCK*b+i+1 at [b][.][i]
+    private final Buf rows;          // float [numItems, d], item i at row i-1 (null when empty)
     private final Kernel kernel;
     private final int chunkUsers;
+    private final int parallelItems;
 
     @SuppressWarnings("try") // the workspace scope is used only for its effect
     private ExactItemIndex(Builder b) {
-        float[][] rows = b.rows;
+        float[][] table = b.rows;
         dim = b.dim;
-        numItems = rows.length - 1;
-        tableT = new float[dim * numItems];
-        for (int i = 1; i <= numItems; i++) {
-            float[] r = rows[i];
+        numItems = table.length - 1;
+        int nb = (numItems + BLOCK - 1) / BLOCK;
+        blocks = new float[nb][dim][BLOCK];
+        for (int i = 0; i < numItems; i++) {
+            float[] r = table[i + 1];
+            float[][] blk = blocks[i / BLOCK];
+            int c = i % BLOCK;
             for (int j = 0; j < dim; j++) {
-                tableT[j * numItems + (i - 1)] = r[j];
+                blk[j][c] = r[j];
             }
         }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            tableTNd = numItems == 0 ? null
-                    : Nd4j.create(tableT, new long[] {dim, numItems}, DataType.FLOAT);
+        if (numItems == 0) {
+            rows = null;
+        } else {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                Buf.F f = (Buf.F) Buf.zeros(DataType.FLOAT, numItems, dim);
+                for (int i = 0; i < numItems; i++) {
+                    f.set(i * dim, table[i + 1], 0, dim);
+                }
+                rows = f;
+            }
         }
         kernel = b.kernel;
         chunkUsers = b.chunkUsers;
+        parallelItems = b.parallelItems;
     }
-
     /** An index over an item table {@code [n+1, d]} (row 0 = padding) with default options. */
     public static ExactItemIndex of(float[][] table) {
         return builder(table).build();
@@ -101,143 +120,181 @@ public final class ExactItemIndex implements ItemIndex {
     }
 
     @Override
-    @SuppressWarnings("try")
     public List<ScoredItem> topN(float[][] interests, int n, IntPredicate excluded) {
         int k = checkInterests(interests, -1, "interests");
-        TopNHeap heap = new TopNHeap(capacity(n));
-        if (numItems == 0 || n == 0) return heap.drainBestFirst();
-        if (kernel == Kernel.FUSED_JAVA) {
-            fusedScan(interests, k, heap, excluded);
-        } else {
-            float[] flat = flatten(new float[][][] {interests}, 0, 1, k);
-            float[] scores = new float[k * numItems];
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                INDArray a = Nd4j.create(flat, new long[] {k, dim}, DataType.FLOAT);
-                INDArray c = a.mmul(tableTNd);
-                readFloats(c, 0, scores);
-            }
-            collect(scores, 0, numItems, k, 1, numItems, heap, excluded);
+        int cap = capacity(n);
+        if (numItems == 0 || n == 0) {
+            return new TopNHeap(cap).drainBestFirst();
         }
-        return heap.drainBestFirst();
+        if (kernel == Kernel.ND4J) {
+            return blasBatch(new float[][][] {interests}, k, cap, new IntPredicate[] {excluded}).get(0);
+        }
+        int nb = blocks.length;
+        int parts = numItems >= parallelItems ? Math.min(Parallel.threads(), nb) : 1;
+        if (parts <= 1) {
+            TopNHeap heap = new TopNHeap(cap);
+            fusedScan(interests, k, 0, nb, heap, excluded);
+            return heap.drainBestFirst();
+        }
+        TopNHeap[] heaps = new TopNHeap[parts];
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                TopNHeap h = new TopNHeap(cap);
+                fusedScan(interests, k, (int) ((long) nb * p / parts), (int) ((long) nb * (p + 1) / parts), h, excluded);
+                heaps[p] = h;
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            heaps[0].offerAll(heaps[p]);
+        }
+        return heaps[0].drainBestFirst();
     }
 
     @Override
-    @SuppressWarnings("try")
     public List<List<ScoredItem>> topNBatch(float[][][] interests, int n, IntPredicate[] excluded) {
         ItemIndex.checkBatch(interests, excluded);
         int users = interests.length;
-        List<List<ScoredItem>> out = new ArrayList<>(users);
-        if (users == 0) return out;
+        if (users == 0) {
+            return new ArrayList<>();
+        }
         int k = checkInterests(interests[0], -1, "interests[0]");
         for (int u = 1; u < users; u++) {
             checkInterests(interests[u], k, "interests[" + u + "]");
         }
         int cap = capacity(n);
         if (numItems == 0 || n == 0) {
-            for (int u = 0; u < users; u++) out.add(new ArrayList<>());
+            List<List<ScoredItem>> out = new ArrayList<>(users);
+            for (int u = 0; u < users; u++) {
+                out.add(new ArrayList<>());
+            }
             return out;
         }
+        IntPredicate[] ex = excluded == null ? new IntPredicate[users] : excluded;
+        return blasBatch(interests, k, cap, ex);
+    }
+
+    /**
+     * The BLAS path: chunks of users in parallel; per chunk and tile of items one single-threaded product
+     * into a per-thread score block, then max over K and a scan into each user's heap.
+     */
+    @SuppressWarnings("try")
+    private List<List<ScoredItem>> blasBatch(float[][][] interests, int k, int cap, IntPredicate[] excluded) {
+        int users = interests.length;
         int chunk = Math.min(chunkUsers, users);
-        float[] rows = new float[k * numItems]; // one user's K score rows, reused across users
+        int chunks = (users + chunk - 1) / chunk;
+        TopNHeap[] heaps = new TopNHeap[users];
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, (long) chunk * k, numItems);
-            for (int u0 = 0; u0 < users; u0 += chunk) {
-                int cu = Math.min(chunk, users - u0);
-                INDArray a = Nd4j.create(flatten(interests, u0, cu, k), new long[] {(long) cu * k, dim},
-                        DataType.FLOAT);
-                INDArray target = cu == chunk ? c
-                        : Nd4j.createUninitialized(DataType.FLOAT, (long) cu * k, numItems);
-                Nd4j.gemm(a, tableTNd, target, false, false, 1.0, 0.0);
-                for (int u = 0; u < cu; u++) {
-                    readFloats(target, (long) u * k * numItems, rows);
-                    TopNHeap heap = new TopNHeap(cap);
-                    collect(rows, 0, numItems, k, 1, numItems, heap, excluded == null ? null : excluded[u0 + u]);
-                    out.add(heap.drainBestFirst());
+            Buf.F a = (Buf.F) Buf.zeros(DataType.FLOAT, (long) users * k, dim);
+            for (int u = 0; u < users; u++) {
+                for (int q = 0; q < k; q++) {
+                    a.set((u * k + q) * dim, interests[u][q], 0, dim);
                 }
             }
+            Parallel.forRange(chunks, 1, (c0, c1) -> {
+                int tile = Math.min(TILE, numItems);
+                Buf.F c = (Buf.F) Buf.zeros(DataType.FLOAT, (long) chunk * k, tile);
+                float[][] acc = new float[k][tile];
+                float[] best = new float[tile];
+                for (int ch = c0; ch < c1; ch++) {
+                    int u0 = ch * chunk;
+                    int cu = Math.min(chunk, users - u0);
+                    for (int u = u0; u < u0 + cu; u++) {
+                        heaps[u] = new TopNHeap(cap);
+                    }
+                    for (int i0 = 0; i0 < numItems; i0 += tile) {
+                        int len = Math.min(tile, numItems - i0);
+                        Blas.gemm(false, true, cu * k, len, dim, 1.0, a, u0 * k * dim, dim, rows, i0 * dim, dim,
+                                0.0, c, 0, len);
+                        for (int u = 0; u < cu; u++) {
+                            for (int q = 0; q < k; q++) {
+                                c.get((u * k + q) * len, acc[q], 0, len);
+                            }
+                            collect(acc, k, len, best, i0 + 1, heaps[u0 + u], excluded[u0 + u]);
+                        }
+                    }
+                }
+            });
+        }
+        List<List<ScoredItem>> out = new ArrayList<>(users);
+        for (TopNHeap h : heaps) {
+            out.add(h.drainBestFirst());
         }
         return out;
     }
 
     /**
-     * Blocked scan: per block of items, K accumulator rows are built one embedding dimension at a
-     * time as axpy loops. The table slice is first copied to a scratch array at offset 0: with both
-     * arrays indexed by the bare loop counter, C2 vectorises the loop (measured 5-8x faster than
-     * indexing the table at a block offset, which it left scalar).
+     * Blocked scan over blocks {@code [b0, b1)}: K accumulator rows per block, built four embedding
+     * dimensions per pass ({@code a += w0 s0 + w1 s1 + w2 s2 + w3 s3}: one load and store of the
+     * accumulator per four multiply-adds), then {@link #collect}.
      */
-    private void fusedScan(float[][] v, int k, TopNHeap heap, IntPredicate excluded) {
+    private void fusedScan(float[][] v, int k, int b0, int b1, TopNHeap heap, IntPredicate excluded) {
         float[][] acc = new float[k][BLOCK];
-        float[] slice = new float[BLOCK];
-        float[] t = tableT;
-        int n = numItems;
-        for (int b0 = 0; b0 < n; b0 += BLOCK) {
-            int len = Math.min(BLOCK, n - b0);
-            for (float[] row : acc) java.util.Arrays.fill(row, 0, len, 0f);
-            for (int j = 0; j < dim; j++) {
-                System.arraycopy(t, j * n + b0, slice, 0, len);
+        float[] best = new float[BLOCK];
+        int d = dim;
+        for (int b = b0; b < b1; b++) {
+            float[][] t = blocks[b];
+            int len = Math.min(BLOCK, numItems - b * BLOCK);
+            for (int q = 0; q < k; q++) {
+                java.util.Arrays.fill(acc[q], 0, len, 0f);
+            }
+            int j = 0;
+            for (; j + 3 < d; j += 4) {
+                float[] s0 = t[j], s1 = t[j + 1], s2 = t[j + 2], s3 = t[j + 3];
+                for (int q = 0; q < k; q++) {
+                    float[] vq = v[q];
+                    axpy4(acc[q], len, vq[j], s0, vq[j + 1], s1, vq[j + 2], s2, vq[j + 3], s3);
+                }
+            }
+            for (; j < d; j++) {
+                float[] s0 = t[j];
                 for (int q = 0; q < k; q++) {
                     float w = v[q][j];
                     float[] a = acc[q];
                     for (int i = 0; i < len; i++) {
-                        a[i] += w * slice[i];
+                        a[i] += w * s0[i];
                     }
                 }
             }
-            for (int i = 0; i < len; i++) {
-                float best = acc[0][i];
-                int arg = 0;
-                for (int q = 1; q < k; q++) {
-                    float x = acc[q][i];
-                    if (x > best) {
-                        best = x;
-                        arg = q;
-                    }
-                }
-                int id = b0 + 1 + i;
-                if (!heap.rejects(id, best)) heap.offer(id, best, arg, excluded);
-            }
+            collect(acc, k, len, best, b * BLOCK + 1, heap, excluded);
+        }
+    }
+
+    private static void axpy4(float[] a, int len, float w0, float[] s0, float w1, float[] s1, float w2, float[] s2,
+                              float w3, float[] s3) {
+        for (int i = 0; i < len; i++) {
+            a[i] += w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i];
         }
     }
 
     /**
-     * Max over the K score rows {@code s[off + q*stride + i]} for {@code i < len} (item id
-     * {@code firstId + i}); the lowest interest index wins ties.
+     * Max over the K score rows {@code acc[q][i]}, {@code i < len} (item id {@code firstId + i}), into
+     * the heap. The maximum is a branch-free vector loop; the scan compares with the heap's threshold
+     * and looks for the attaining interest (the lowest index on ties) only for items that may enter.
      */
-    private static void collect(float[] s, int off, int stride, int k, int firstId, int len, TopNHeap heap,
+    private static void collect(float[][] acc, int k, int len, float[] best, int firstId, TopNHeap heap,
                                 IntPredicate excluded) {
+        System.arraycopy(acc[0], 0, best, 0, len);
+        for (int q = 1; q < k; q++) {
+            float[] a = acc[q];
+            for (int i = 0; i < len; i++) {
+                best[i] = Math.max(best[i], a[i]);
+            }
+        }
+        float thr = heap.threshold();
         for (int i = 0; i < len; i++) {
-            int p = off + i;
-            float best = s[p];
-            int arg = 0;
-            for (int q = 1; q < k; q++) {
-                float x = s[p + q * stride];
-                if (x > best) {
-                    best = x;
-                    arg = q;
+            float s = best[i];
+            if (s >= thr || s != s) {
+                int id = firstId + i;
+                if (!heap.rejects(id, s)) {
+                    int arg = 0;
+                    while (arg < k - 1 && acc[arg][i] != s) {
+                        arg++;
+                    }
+                    heap.offer(id, s, arg, excluded);
+                    thr = heap.threshold();
                 }
             }
-            int id = firstId + i;
-            if (!heap.rejects(id, best)) heap.offer(id, best, arg, excluded);
         }
-    }
-
-    /** Copies {@code dst.length} floats of a c-order float array, from element {@code from}, without a full copy. */
-    private static void readFloats(INDArray arr, long from, float[] dst) {
-        FloatBuffer fb = arr.data().asNioFloat();
-        fb.get(Math.toIntExact(arr.offset() + from), dst);
-        java.lang.ref.Reference.reachabilityFence(arr); // the NIO view does not keep the native memory alive
-    }
-
-    private float[] flatten(float[][][] interests, int u0, int cu, int k) {
-        float[] flat = new float[cu * k * dim];
-        int p = 0;
-        for (int u = u0; u < u0 + cu; u++) {
-            for (int q = 0; q < k; q++) {
-                System.arraycopy(interests[u][q], 0, flat, p, dim);
-                p += dim;
-            }
-        }
-        return flat;
     }
 
     private int capacity(int n) {
@@ -274,7 +331,8 @@ public final class ExactItemIndex implements ItemIndex {
         private final float[][] rows;
         private final int dim;
         private Kernel kernel = Kernel.FUSED_JAVA;
-        private int chunkUsers = 256;
+        private int chunkUsers = 64;
+        private int parallelItems = 65536;
 
         private Builder(float[][] table) {
             if (table == null) throw new NullPointerException("table");
@@ -309,11 +367,21 @@ public final class ExactItemIndex implements ItemIndex {
         }
 
         /**
-         * Users per matrix product in {@link #topNBatch}; bounds the score matrix to
-         * {@code chunkUsers * K * n * 4} bytes (default 256: about 50 MB for 12,101 items and K = 4).
+         * Users per matrix product of the BLAS path (default 64); with K interests the per-thread score
+         * block is {@code chunkUsers * K x 1024} floats (1 MB at the default and K = 4).
          */
         public Builder chunkUsers(int chunkUsers) {
             this.chunkUsers = chunkUsers;
+            return this;
+        }
+
+        /**
+         * Catalogues of at least this many items split a single-user fused scan across
+         * {@link Parallel#threads()} threads (default 65,536: below that, on the reference machine, the
+         * fork/join cost ate the gain; {@code Integer.MAX_VALUE} never splits).
+         */
+        public Builder parallelItems(int parallelItems) {
+            this.parallelItems = parallelItems;
             return this;
         }
 
@@ -321,6 +389,9 @@ public final class ExactItemIndex implements ItemIndex {
         public ExactItemIndex build() {
             if (kernel == null) throw new IllegalArgumentException("kernel must not be null");
             if (chunkUsers < 1) throw new IllegalArgumentException("chunkUsers must be >= 1, got " + chunkUsers);
+            if (parallelItems < 1) {
+                throw new IllegalArgumentException("parallelItems must be >= 1, got " + parallelItems);
+            }
             return new ExactItemIndex(this);
         }
     }

@@ -24,6 +24,15 @@ final class TopNHeap {
         interests = new int[capacity];
     }
 
+    /**
+     * A score below which nothing can enter: the worst score once the heap is full, else negative
+     * infinity. Scans compare against it first and call {@link #offer} only for scores at or above it
+     * (or NaN), which keeps the heap off the hot path.
+     */
+    float threshold() {
+        return size < capacity ? Float.NEGATIVE_INFINITY : scores[0];
+    }
+
     /** True when the heap is full and (score, id) would not displace its worst entry. */
     boolean rejects(int id, float score) {
         if (size < capacity) return false;
@@ -51,6 +60,13 @@ final class TopNHeap {
             scores[0] = score;
             interests[0] = interest;
             siftDown(0);
+        }
+    }
+
+    /** Offers every entry of {@code other} (already filtered); leaves {@code other} unchanged. */
+    void offerAll(TopNHeap other) {
+        for (int i = 0; i < other.size; i++) {
+            offer(other.ids[i], other.scores[i], other.interests[i], null);
         }
     }
 

@@ -85,6 +85,10 @@ final class Checkpoint {
             for (int i = 0; i < run.params.size(); i++) {
                 b.tensor("best.param." + run.params.get(i).name(), run.bestParams.get(i));
             }
+            // Best auxiliary weights exist only when the best validation came after the objective was added.
+            for (int i = run.params.size(); i < run.bestParams.size(); i++) {
+                b.tensor("best.aux." + run.auxParams.get(i - run.params.size()).name(), run.bestParams.get(i));
+            }
         }
         int[] order = run.batches.order();
         double[] od = new double[order.length];
@@ -159,6 +163,17 @@ final class Checkpoint {
                 INDArray copy = p.value().dup();
                 load(file, a, "best.param." + p.name(), copy);
                 run.bestParams.add(copy);
+            }
+            if (!run.auxParams.isEmpty()) {
+                // Without saved best auxiliary weights (a warm-up checkpoint), the current ones stand in;
+                // the next validation that improves replaces them all.
+                for (Param p : run.auxParams) {
+                    INDArray copy = p.value().dup();
+                    if (a.tensors().containsKey("best.aux." + p.name())) {
+                        load(file, a, "best.aux." + p.name(), copy);
+                    }
+                    run.bestParams.add(copy);
+                }
             }
         }
         double[] od = a.tensor("batch.order").doubles();

@@ -277,8 +277,10 @@ public final class Trainer {
             long resultBestStep = bestStep;
             if (validate && bestTable != null && options.restoreBest()) {
                 table.assign(bestTable);
-                for (int i = 0; i < params.size(); i++) {
-                    params.get(i).value().assign(bestParams.get(i));
+                // The auxiliary parameters go back too, so that g (which names interests) matches the model.
+                List<Param> all = snapshotParams();
+                for (int i = 0; i < all.size() && i < bestParams.size(); i++) {
+                    all.get(i).value().assign(bestParams.get(i));
                 }
             } else {
                 resultBestStep = step;
@@ -286,6 +288,16 @@ public final class Trainer {
             double trainSeconds = trainNanos / 1e9;
             return new TrainingResult(model, reason, step, resultBestStep, Optional.ofNullable(best), validations,
                     trainSeconds, evalNanos / 1e9, step > 0 ? trainSeconds * 1000.0 / step : 0, lastLoss);
+        }
+
+        /** The parameters kept with the best weights: the encoder's, then the auxiliary objective's. */
+        List<Param> snapshotParams() {
+            if (auxParams.isEmpty()) {
+                return params;
+            }
+            List<Param> all = new ArrayList<>(params);
+            all.addAll(auxParams);
+            return all;
         }
 
         private void validateNow() {
@@ -299,7 +311,7 @@ public final class Trainer {
                 bestValue = value;
                 bestStep = step;
                 bestTable = copyInto(bestTable, table);
-                bestParams = copyParams(bestParams, params);
+                bestParams = copyParams(bestParams, snapshotParams());
                 sinceImprovement = 0;
             } else {
                 sinceImprovement++;

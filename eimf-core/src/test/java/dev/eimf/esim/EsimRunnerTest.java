@@ -113,14 +113,14 @@ class EsimRunnerTest {
             assertEquals(first.users().get(i).interests(), again.users().get(i).interests());
             assertArrayEquals(first.users().get(i).vectors().get(1), again.users().get(i).vectors().get(1));
         }
-        // 4 extraction lines + 4 vector lines, nothing appended by the rerun.
-        assertEquals(8, Files.readAllLines(dir.resolve(InterestStore.FILE_NAME)).size());
+        // Header, 4 extraction lines + 4 vector lines, nothing appended by the rerun.
+        assertEquals(9, Files.readAllLines(dir.resolve(InterestStore.FILE_NAME)).size());
 
         // Another encoder: still no model call, only vector lines are added.
         EsimResult other = run(new FakeLlm(null, false), true, new HashingTextEncoder(32, false));
         assertEquals(0, other.stats().llmCalls());
         assertEquals(32, other.users().get(0).vectors().get(0).length);
-        assertEquals(12, Files.readAllLines(dir.resolve(InterestStore.FILE_NAME)).size());
+        assertEquals(13, Files.readAllLines(dir.resolve(InterestStore.FILE_NAME)).size());
     }
 
     @Test

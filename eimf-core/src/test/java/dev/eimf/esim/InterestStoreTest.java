@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,17 @@ class InterestStoreTest {
 
     private Path file() {
         return dir.resolve(InterestStore.FILE_NAME);
+    }
+
+    /** A line as the store writes it: the JSON object with the CRC-32 of its bytes appended as "crc32". */
+    static String withChecksum(String json) {
+        CRC32 crc = new CRC32();
+        crc.update(json.getBytes(StandardCharsets.UTF_8));
+        return json.substring(0, json.length() - 1) + String.format(",\"crc32\":\"%08x\"}", crc.getValue());
+    }
+
+    static String withoutChecksum(String line) {
+        return line.replaceFirst(",\"crc32\":\"[0-9a-f]{8}\"}$", "}");
     }
 
     @Test
@@ -65,7 +77,10 @@ class InterestStoreTest {
             assertTrue(s.vectors(new StoreKey("llm", "model-x", "h1"), "other-enc").isEmpty());
             assertEquals(List.of("u1", "u2"), s.entries().stream().map(StoreEntry::userId).toList());
         }
-        assertEquals(3, Files.readAllLines(file()).size());
+        List<String> lines = Files.readAllLines(file());
+        assertEquals(4, lines.size(), "header and three entries");
+        assertTrue(lines.get(0).startsWith("{\"format\":\"eimf-interest-store\",\"v\":2,\"crc32\":\""), lines.get(0));
+        for (String l : lines) assertTrue(l.matches(".*,\"crc32\":\"[0-9a-f]{8}\"}"), l);
     }
 
     @Test
@@ -95,12 +110,12 @@ class InterestStoreTest {
             s.append(entry("h2", "u2", true));
         }
         long good = Files.size(file());
-        String full = Files.readString(file());
-        String third = full.substring(0, full.indexOf('\n'));
+        String third = Files.readAllLines(file()).get(1);
         Files.writeString(file(), third.substring(0, third.length() / 2), StandardOpenOption.APPEND);
         try (InterestStore s = InterestStore.open(dir)) {
             InterestStore.Recovery r = s.recovery().orElseThrow();
-            assertEquals(3, r.line());
+            assertEquals(4, r.line());
+            assertTrue(r.message().contains(file().toString()) && r.message().contains("line 4"), r.message());
             assertEquals(third.length() / 2, r.bytesRemoved());
             assertEquals(good, Files.size(file()));
             assertEquals(2, s.size());
@@ -118,9 +133,9 @@ class InterestStoreTest {
             s.append(entry("h1", "u1", true));
         }
         long good = Files.size(file());
-        Files.writeString(file(), "{\"v\":1,\"ty\n", StandardOpenOption.APPEND);
+        Files.writeString(file(), "{\"v\":2,\"ty\n", StandardOpenOption.APPEND);
         try (InterestStore s = InterestStore.open(dir)) {
-            assertEquals(2, s.recovery().orElseThrow().line());
+            assertEquals(3, s.recovery().orElseThrow().line());
             assertEquals(good, Files.size(file()));
         }
         // A complete last entry whose newline never made it to disk is kept.
@@ -131,7 +146,7 @@ class InterestStoreTest {
             assertEquals(1, s.size());
             s.append(entry("h2", "u2", true));
         }
-        assertEquals(2, Files.readAllLines(file()).size());
+        assertEquals(3, Files.readAllLines(file()).size());
     }
 
     @Test
@@ -141,21 +156,29 @@ class InterestStoreTest {
             s.append(entry("h2", "u2", true));
         }
         List<String> lines = new ArrayList<>(Files.readAllLines(file()));
-        lines.add(1, "this is not json");
+        lines.add(2, "this is not json");
         Files.write(file(), lines, StandardCharsets.UTF_8);
         DataFormatException e = assertThrows(DataFormatException.class, () -> InterestStore.open(dir));
-        assertEquals(2, e.line());
-        assertTrue(e.getMessage().contains(file().toString()) && e.getMessage().contains("line 2"), e.getMessage());
-        assertEquals(3, Files.readAllLines(file()).size(), "nothing truncated");
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().contains(file().toString()) && e.getMessage().contains("line 3")
+                && e.getMessage().contains("no checksum"), e.getMessage());
+        assertEquals(4, Files.readAllLines(file()).size(), "nothing truncated");
 
-        // Valid JSON with a bad field: named.
-        lines.set(1, lines.get(0).replace("\"status\":\"ok\"", "\"status\":\"maybe\""));
+        // An edited field fails the checksum.
+        lines.set(2, lines.get(1).replace("\"status\":\"ok\"", "\"status\":\"maybe\""));
+        Files.write(file(), lines, StandardCharsets.UTF_8);
+        DataFormatException c = assertThrows(DataFormatException.class, () -> InterestStore.open(dir));
+        assertEquals(3, c.line());
+        assertTrue(c.getMessage().contains("checksum mismatch"), c.getMessage());
+
+        // A bad field under a valid checksum (another writer's bug): named.
+        lines.set(2, withChecksum(withoutChecksum(lines.get(1)).replace("\"status\":\"ok\"", "\"status\":\"maybe\"")));
         Files.write(file(), lines, StandardCharsets.UTF_8);
         DataFormatException f = assertThrows(DataFormatException.class, () -> InterestStore.open(dir));
         assertEquals("status", f.field());
-        assertEquals(2, f.line());
+        assertEquals(3, f.line());
         // The lock was released after the failed opens.
-        lines.remove(1);
+        lines.remove(2);
         Files.write(file(), lines, StandardCharsets.UTF_8);
         try (InterestStore s = InterestStore.open(dir)) {
             assertEquals(2, s.size());
@@ -195,7 +218,7 @@ class InterestStoreTest {
             pool.shutdown();
             assertEquals(threads * each, s.size());
         }
-        assertEquals(2 * threads * each, Files.readAllLines(file()).size());
+        assertEquals(1 + 2 * threads * each, Files.readAllLines(file()).size());
         try (InterestStore s = InterestStore.open(dir)) {
             assertFalse(s.recovery().isPresent());
             assertEquals(threads * each, s.size());

@@ -172,6 +172,22 @@ class ExactItemIndexTest {
     }
 
     @Test
+    void splittingTheScanAcrossThreadsChangesNothing() {
+        float[][] table = exactTable(5000, 8, 11); // ten 512-item blocks, the last one partial
+        ExactItemIndex split = ExactItemIndex.builder(table).parallelItems(1).build();
+        ExactItemIndex whole = ExactItemIndex.builder(table).parallelItems(Integer.MAX_VALUE).build();
+        SplittableRandom r = new SplittableRandom(12);
+        for (int trial = 0; trial < 10; trial++) {
+            float[][] v = exactTable(4, 8, r.nextLong());
+            float[][] interests = {v[1], v[2], v[3], v[4]};
+            IntPredicate ex = trial % 2 == 0 ? null : id -> id % 3 == 0;
+            assertEquals(whole.topN(interests, 80, ex), split.topN(interests, 80, ex), "trial " + trial);
+            assertEquals(bruteForce(table, interests, 80, ex), whole.topN(interests, 80, ex), "trial " + trial);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ExactItemIndex.builder(table).parallelItems(0).build());
+    }
+
+    @Test
     void indArrayTableGivesTheSameIndex() {
         float[][] table = exactTable(100, 6, 9);
         float[][] v = {table[3], table[7]};

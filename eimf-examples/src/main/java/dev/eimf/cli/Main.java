@@ -12,7 +12,8 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new StatsCommand(), new BaselineCommand(), new TrainCommand(), new RecommendCommand(),
-                new EsimCommand());
+                new EsimCommand(), new QuickstartCommand(),
+                new AblationCommand());
     }
 
     /** Runs a subcommand and exits with its status. */

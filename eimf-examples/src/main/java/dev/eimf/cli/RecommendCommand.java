@@ -4,14 +4,21 @@ import dev.eimf.data.ItemCatalog;
 import dev.eimf.model.EncoderNames;
 import dev.eimf.model.ModelStore;
 import dev.eimf.model.SavedModel;
+import dev.eimf.pipeline.InterestExplainer;
+import dev.eimf.pipeline.Semantics;
 import dev.eimf.serve.Recommendation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** {@code eimf recommend}: top-N items for a history of item ids, from a saved model. */
+/**
+ * {@code eimf recommend}: top-N items for a history of item ids, from a saved model; with {@code --explain},
+ * the user's interests named by their nearest ESIM phrase and each recommendation labelled by its interest.
+ */
 final class RecommendCommand implements Command {
     @Override
     public String name() { return "recommend"; }
@@ -26,6 +33,8 @@ final class RecommendCommand implements Command {
                 Option.required("history", "ID,ID,...", "item ids as in the data files, oldest first"),
                 Option.optional("n", "N", "how many items", "20"),
                 Option.flag("keep-history", "may recommend items of the history too (default: excluded)"),
+                Option.flag("explain", "name each interest by its nearest ESIM phrase and the history items driving it "
+                        + "(needs the " + ModelFiles.SEMANTICS_FILE + " that 'train --eimf --out' writes)"),
                 Option.optional("json", "FILE", "also write the recommendations as JSON", null));
     }
 
@@ -52,6 +61,47 @@ final class RecommendCommand implements Command {
         System.out.printf("model: %s d=%d K=%d, trained on %s (%d items); history of %d item(s)%n",
                 EncoderNames.name(model.encoderConfig().type()), model.dim(), model.numInterests(),
                 model.metadata().dataset().isEmpty() ? "?" : model.metadata().dataset(), catalog.size(), ids.size());
+        List<InterestExplainer.Explained> explained = null;
+        if (args.flag("explain")) {
+            Optional<Semantics> semantics = ModelFiles.semantics(dir, model);
+            if (semantics.isEmpty()) {
+                System.err.println("eimf recommend: --explain: " + dir + " has no " + ModelFiles.SEMANTICS_FILE
+                        + ", so its interests have no names; a model trained with 'eimf train --eimf --out DIR' has one. "
+                        + "Recommending without names.");
+            } else {
+                explained = new InterestExplainer(model.toTrainedModel(), semantics.get()).explain(history);
+                System.out.println("interests (each named by the nearest ESIM interest phrase, no LLM involved):");
+                Explanations.interests(System.out, "  ", explained, catalog);
+                System.out.println("recommendations:");
+                Explanations.recommendations(System.out, "", recs, explained, Set.of());
+            }
+        }
+        if (explained == null) printPlain(recs);
+        if (args.get("json").isPresent()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", dir.toString());
+            json.put("history", ids);
+            json.put("n", n);
+            if (explained != null) json.put("interests", Explanations.json(explained, catalog));
+            List<Map<String, Object>> list = new ArrayList<>();
+            int rank = 1;
+            for (Recommendation r : recs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rank", rank++);
+                m.put("item_id", r.externalId());
+                m.put("title", r.title());
+                m.put("score", r.score());
+                m.put("interest", r.interest());
+                if (explained != null) m.put("interest_name", explained.get(r.interest()).label());
+                list.add(m);
+            }
+            json.put("recommendations", list);
+            Json.write(Path.of(args.require("json")), json);
+        }
+        return 0;
+    }
+
+    private static void printPlain(List<Recommendation> recs) {
         int idWidth = "item".length();
         for (Recommendation r : recs) idWidth = Math.max(idWidth, r.externalId().length());
         System.out.printf("%4s  %-" + idWidth + "s  %9s  %8s  %s%n", "rank", "item", "score", "interest", "title");
@@ -60,26 +110,6 @@ final class RecommendCommand implements Command {
             System.out.printf("%4d  %-" + idWidth + "s  %9.4f  %8d  %s%n", rank++, r.externalId(), r.score(),
                     r.interest(), r.label());
         }
-        if (args.get("json").isPresent()) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("model", dir.toString());
-            json.put("history", ids);
-            json.put("n", n);
-            List<Map<String, Object>> list = new ArrayList<>();
-            rank = 1;
-            for (Recommendation r : recs) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("rank", rank++);
-                m.put("item_id", r.externalId());
-                m.put("title", r.title());
-                m.put("score", r.score());
-                m.put("interest", r.interest());
-                list.add(m);
-            }
-            json.put("recommendations", list);
-            Json.write(Path.of(args.require("json")), json);
-        }
-        return 0;
     }
 
     static List<String> parseIds(String v) {

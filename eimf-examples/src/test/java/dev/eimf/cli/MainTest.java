@@ -24,12 +24,16 @@ class MainTest {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        // The commands print results to System.out and progress to System.err.
         System.setOut(o);
+        System.setErr(e);
         try {
             int code = Main.run(args, o, e);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
+            System.setErr(oldErr);
         }
     }
 

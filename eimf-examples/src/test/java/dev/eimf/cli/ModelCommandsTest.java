@@ -254,6 +254,33 @@ class ModelCommandsTest {
     }
 
     @Test
+    void trainResumesFromItsCheckpointToTheSameResult() throws Exception {
+        Path ckpt = tmp.resolve("resume/run.ckpt");
+        String[] base = {"train", "--data", data.toString(), "--model", "comirec-sa", "--steps", "40", "--dim", "16",
+            "--interests", "2", "--max-len", "10", "--batch", "32", "--eval-every", "20", "--log-every", "20",
+            "--seed", "2", "--checkpoint", ckpt.toString(), "--checkpoint-every", "10"};
+        MainTest.Result half = MainTest.run(concat(base, "--json", tmp.resolve("r1.json").toString()));
+        assertEquals(0, half.code(), half.err());
+        assertTrue(Files.exists(ckpt));
+        MainTest.Result resumed = MainTest.run(concat(base, "--resume", "--json", tmp.resolve("r2.json").toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from"), resumed.out());
+        JsonObject a = JsonParser.parseString(Files.readString(tmp.resolve("r1.json"))).getAsJsonObject();
+        JsonObject b = JsonParser.parseString(Files.readString(tmp.resolve("r2.json"))).getAsJsonObject();
+        assertEquals(a.get("test"), b.get("test"));
+        assertEquals(a.get("valid"), b.get("valid"));
+        assertEquals(trainJson.get("test"), a.get("test"), "checkpointing does not change the result");
+        MainTest.Result bad = MainTest.run("train", "--data", data.toString(), "--model", "comirec-sa", "--resume");
+        assertEquals(2, bad.code());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void esimUsageErrors() {
         MainTest.Result r = MainTest.run("esim", "--data", data.toString(), "--model", model.toString(), "--store",
                 tmp.resolve("s").toString(), "--extractor", "llm", "--encoder", "hash");

@@ -73,7 +73,8 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
     }
 
     /**
-     * Sends one chat request, retrying transient failures.
+     * Sends one chat request, retrying transient failures. The reply's content has any secret of the
+     * configuration replaced by {@code ***} (see {@link OpenAiConfig#redact}).
      *
      * @throws LlmException when the server refuses the request, or a transient failure persists after the
      *                      configured retries
@@ -84,7 +85,9 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
         JsonObject body = toJson(request);
         ChatResponse r = http.post("chat/completions", body, OpenAiChatClient::parse);
         http.addTokens(r.promptTokens(), r.completionTokens());
-        return r;
+        String content = http.config.redact(r.content());
+        // A server that echoes the request headers into its answer must not put the key into the interest store.
+        return content.equals(r.content()) ? r : new ChatResponse(content, r.promptTokens(), r.completionTokens());
     }
 
     /**
@@ -209,9 +212,17 @@ public final class OpenAiChatClient implements LlmClient, AutoCloseable {
         return new ChatResponse(content.getAsString(), prompt, completion);
     }
 
+    /**
+     * A token count, or 0 when it is missing, not a number, negative or absurd: usage is optional
+     * bookkeeping and never makes a usable reply fail. Read through double because Gson's
+     * {@code getAsLong()} throws on numbers such as {@code 1e99999} and wraps around on {@code 1e19}.
+     */
     static long longOrZero(JsonElement e) {
-        return e == null || e.isJsonNull() || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
-                ? 0 : e.getAsLong();
+        if (e == null || e.isJsonNull() || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            return 0;
+        }
+        double d = e.getAsDouble();
+        return d >= 0 && d <= 9.007199254740992E15 ? (long) d : 0;
     }
 
     static ThreadFactory daemonThreads(String prefix) {

@@ -41,6 +41,7 @@ public final class OpenAiConfig {
     private final Duration maxRetryAfter;
     private final long jitterSeed;
     private final int maxConcurrency;
+    private final long maxResponseBytes;
 
     private OpenAiConfig(Builder b, HttpUrl baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
@@ -60,6 +61,7 @@ public final class OpenAiConfig {
         this.maxRetryAfter = b.maxRetryAfter;
         this.jitterSeed = b.jitterSeed;
         this.maxConcurrency = b.maxConcurrency;
+        this.maxResponseBytes = b.maxResponseBytes;
     }
 
     /** A builder with the defaults: temperature 0, 5 retries, concurrency 4, key from {@value #API_KEY_ENV}. */
@@ -88,6 +90,7 @@ public final class OpenAiConfig {
         b.maxRetryAfter = maxRetryAfter;
         b.jitterSeed = jitterSeed;
         b.maxConcurrency = maxConcurrency;
+        b.maxResponseBytes = maxResponseBytes;
         return b;
     }
 
@@ -151,6 +154,9 @@ public final class OpenAiConfig {
     /** How many requests a client has in flight at once. */
     public int maxConcurrency() { return maxConcurrency; }
 
+    /** The longest successful reply body read, in bytes; a longer one fails the call instead of filling memory. */
+    public long maxResponseBytes() { return maxResponseBytes; }
+
     /**
      * Replaces every occurrence of a secret (the API key, credential-like header values) in a text by
      * {@code ***}. Used on everything that goes into log lines and exception messages.
@@ -200,7 +206,8 @@ public final class OpenAiConfig {
                 + ", callTimeout=" + callTimeout + ", maxRetries=" + maxRetries
                 + ", maxMalformedRetries=" + maxMalformedRetries + ", baseBackoff=" + baseBackoff
                 + ", maxBackoff=" + maxBackoff + ", maxRetryAfter=" + maxRetryAfter
-                + ", jitterSeed=" + jitterSeed + ", maxConcurrency=" + maxConcurrency + '}';
+                + ", jitterSeed=" + jitterSeed + ", maxConcurrency=" + maxConcurrency
+                + ", maxResponseBytes=" + maxResponseBytes + '}';
     }
 
     /** Builder of {@link OpenAiConfig}. Not thread-safe. */
@@ -224,6 +231,7 @@ public final class OpenAiConfig {
         private Duration maxRetryAfter = Duration.ofSeconds(60);
         private long jitterSeed = 42L;
         private int maxConcurrency = 4;
+        private long maxResponseBytes = 64L << 20;
 
         private Builder() { }
 
@@ -291,6 +299,12 @@ public final class OpenAiConfig {
         public Builder maxConcurrency(int n) { this.maxConcurrency = n; return this; }
 
         /**
+         * Longest successful reply body read, default 64 MiB (far above any chat answer, and an embeddings
+         * batch of 64 vectors of 3,072 dimensions is about 4 MiB); a longer body fails the call without a retry.
+         */
+        public Builder maxResponseBytes(long n) { this.maxResponseBytes = n; return this; }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first invalid field
@@ -318,6 +332,9 @@ public final class OpenAiConfig {
             requireNonNegative("maxMalformedRetries", maxMalformedRetries);
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException("OpenAiConfig.maxConcurrency must be >= 1, got " + maxConcurrency);
+            }
+            if (maxResponseBytes < 1024) {
+                throw new IllegalArgumentException("OpenAiConfig.maxResponseBytes must be >= 1024, got " + maxResponseBytes);
             }
             requirePositive("connectTimeout", connectTimeout);
             requirePositive("readTimeout", readTimeout);

@@ -154,6 +154,11 @@ public final class OpenAiEmbeddingClient implements TextEncoder, AutoCloseable {
             float[] v = new float[dim];
             for (int j = 0; j < dim; j++) {
                 v[j] = arr.get(j).getAsFloat();
+                if (!Float.isFinite(v[j])) {
+                    // 1e999 parses as infinity; such a vector would poison every similarity computed with it.
+                    throw new OpenAiHttp.MalformedBodyException("data[" + k + "].embedding[" + j + "] is not a finite"
+                            + " float");
+                }
             }
             vectors[index] = v;
         }

@@ -7,6 +7,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -22,6 +24,10 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import okio.ByteString;
+import okio.Options;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +47,11 @@ final class OpenAiHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiHttp.class);
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final int MAX_SERVER_MESSAGE = 500;
+    /** Bytes of an error reply read: enough for any server's message, not a whole runaway body. */
+    private static final long MAX_ERROR_BODY = 64 * 1024;
+    private static final String HIDDEN_RETRY_AFTER = "X-Eimf-Retry-After";
+    private static final Options BOMS = Options.of(ByteString.decodeHex("efbbbf"), ByteString.decodeHex("feff"),
+            ByteString.decodeHex("fffe"));
 
     /** Turns a parsed 2xx body into a result; throws {@link MalformedBodyException} when it does not fit. */
     @FunctionalInterface
@@ -88,7 +99,22 @@ final class OpenAiHttp implements AutoCloseable {
                 .writeTimeout(config.readTimeout())
                 .callTimeout(config.callTimeout())
                 .retryOnConnectionFailure(false)
+                .addNetworkInterceptor(chain -> hideRetryAfterFromOkHttp(chain.proceed(chain.request())))
                 .build();
+    }
+
+    /**
+     * OkHttp re-sends a request by itself after "503 with {@code Retry-After: 0}" (its follow-up logic, which
+     * {@code retryOnConnectionFailure(false)} does not switch off), unseen by our attempt count, retry limit
+     * and backoff. Below that logic, a 503's {@code Retry-After} is moved to a header of ours, which
+     * {@link #retryAfter} reads.
+     */
+    private static Response hideRetryAfterFromOkHttp(Response response) {
+        String value = response.header("Retry-After");
+        if (response.code() != 503 || value == null) {
+            return response;
+        }
+        return response.newBuilder().removeHeader("Retry-After").header(HIDDEN_RETRY_AFTER, value).build();
     }
 
     Usage usage() {
@@ -122,23 +148,30 @@ final class OpenAiHttp implements AutoCloseable {
                         "interrupted while waiting for a free connection slot", null, false, null), e);
             }
             try (Response response = http.newCall(request).execute()) {
-                String text = response.body().string();
                 int code = response.code();
-                if (code >= 200 && code < 300) {
+                boolean success = code >= 200 && code < 300;
+                String text = success ? readBody(response.body(), config.maxResponseBytes(), false)
+                        : readBody(response.body(), MAX_ERROR_BODY, true);
+                if (success && text == null) {
+                    failure = new Failure(LlmException.Reason.MALFORMED_RESPONSE, code, null, "HTTP " + code
+                            + " with a body longer than maxResponseBytes (" + config.maxResponseBytes() + " bytes)",
+                            null, false, null);
+                } else if (success) {
                     try {
                         return parser.parse(JsonParser.parseString(text));
                     } catch (MalformedBodyException | JsonParseException | IllegalStateException
                              | UnsupportedOperationException | ClassCastException | NumberFormatException e) {
                         malformed++;
                         boolean again = !(e instanceof MalformedBodyException m) || m.retryable;
-                        String detail = e instanceof MalformedBodyException ? e.getMessage()
+                        // Redact before cutting: a cut through the key would leave part of it unredacted.
+                        String detail = e instanceof MalformedBodyException ? truncate(config.redact(e.getMessage()))
                                 : "body is not valid JSON of the expected shape (" + e.getClass().getSimpleName() + ")";
                         failure = new Failure(LlmException.Reason.MALFORMED_RESPONSE, code, null,
                                 "HTTP " + code + " with an unusable body: " + detail + "; body starts with: "
-                                        + snippet(text), null, again && malformed <= config.maxMalformedRetries(), e);
+                                        + snippet(config.redact(text)), null, again && malformed <= config.maxMalformedRetries(), e);
                     }
                 } else {
-                    failure = classify(response, code, text);
+                    failure = classify(response, code, text == null ? "" : text);
                 }
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()
@@ -173,6 +206,33 @@ final class OpenAiHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * The body as text, decoded like OkHttp's {@code ResponseBody.string()} (byte order mark, else the
+     * content type's charset, else UTF-8), having read at most about {@code limit + 1} bytes.
+     *
+     * @param cut what to do with a body longer than {@code limit}: true keeps its first {@code limit} bytes
+     *            (error replies, read only for their message), false returns null
+     */
+    private static String readBody(ResponseBody body, long limit, boolean cut) throws IOException {
+        BufferedSource source = body.source();
+        boolean tooLong = source.request(limit + 1);
+        if (tooLong && !cut) {
+            return null;
+        }
+        MediaType type = body.contentType();
+        Charset charset = type == null ? null : type.charset(null);
+        switch (source.select(BOMS)) {
+            case 0 -> charset = StandardCharsets.UTF_8;
+            case 1 -> charset = StandardCharsets.UTF_16BE;
+            case 2 -> charset = StandardCharsets.UTF_16LE;
+            default -> {
+                // no byte order mark
+            }
+        }
+        Charset cs = charset == null ? StandardCharsets.UTF_8 : charset;
+        return tooLong ? source.readString(Math.min(limit, source.getBuffer().size()), cs) : source.readString(cs);
+    }
+
     private Request buildRequest(HttpUrl url, String json) {
         Request.Builder b = new Request.Builder().url(url).post(RequestBody.create(json, JSON))
                 .header("Accept", "application/json");
@@ -192,7 +252,7 @@ final class OpenAiHttp implements AutoCloseable {
 
     private Failure classify(Response response, int code, String text) {
         ServerError err = serverError(text);
-        String serverMessage = err.message == null ? null : config.redact(err.message);
+        String serverMessage = err.message == null ? null : truncate(config.redact(err.message));
         Duration retryAfter = retryAfter(response, Instant.now(), config.maxRetryAfter());
         if (code == 429) {
             boolean quota = "insufficient_quota".equals(err.code);
@@ -231,7 +291,49 @@ final class OpenAiHttp implements AutoCloseable {
             m.append("; server said: ").append(f.serverMessage);
         }
         String message = config.redact(m.toString());
-        return new LlmException(message, f.reason, f.statusCode, attempts, f.serverMessage, cause);
+        return new LlmException(message, f.reason, f.statusCode, attempts, f.serverMessage, redacted(cause, 0));
+    }
+
+    /**
+     * A cause whose messages hold no secret: the cause itself when none of its chain mentions one, else a
+     * stand-in with the same class name (in its message), redacted message and stack trace. Third-party
+     * exceptions quote what the server sent (a status line, a field that should have been a number), and a
+     * server may echo the key.
+     */
+    private Throwable redacted(Throwable t, int depth) {
+        if (t == null || depth > 20 || mentionsNoSecret(t, 0)) {
+            return t;
+        }
+        RedactedCause r = new RedactedCause(t.getClass().getName()
+                + (t.getMessage() == null ? "" : ": " + config.redact(t.getMessage())), redacted(t.getCause(), depth + 1));
+        r.setStackTrace(t.getStackTrace());
+        for (Throwable s : t.getSuppressed()) {
+            r.addSuppressed(redacted(s, depth + 1));
+        }
+        return r;
+    }
+
+    private boolean mentionsNoSecret(Throwable t, int depth) {
+        if (t == null || depth > 20) {
+            return true;
+        }
+        String m = t.getMessage();
+        if (m != null && !m.equals(config.redact(m))) {
+            return false;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (!mentionsNoSecret(s, depth + 1)) {
+                return false;
+            }
+        }
+        return mentionsNoSecret(t.getCause(), depth + 1);
+    }
+
+    /** Stands in for a cause whose message mentioned a secret; its message starts with the original class. */
+    static final class RedactedCause extends IOException {
+        RedactedCause(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Exponential backoff for retry number {@code retry} (1-based), with "equal jitter" in [d/2, d]. */
@@ -262,7 +364,8 @@ final class OpenAiHttp implements AutoCloseable {
                 // fall through to Retry-After
             }
         }
-        return parseRetryAfter(response.header("Retry-After"), now, cap);
+        String value = response.header("Retry-After");
+        return parseRetryAfter(value != null ? value : response.header(HIDDEN_RETRY_AFTER), now, cap);
     }
 
     static Duration parseRetryAfter(String value, Instant now, Duration cap) {
@@ -295,7 +398,10 @@ final class OpenAiHttp implements AutoCloseable {
 
     private record ServerError(String message, String code) { }
 
-    /** Reads {@code error.message} / {@code error.code} and the shapes other servers use. */
+    /**
+     * Reads {@code error.message} / {@code error.code} and the shapes other servers use; uncut, so that the
+     * caller can redact before it cuts.
+     */
     private static ServerError serverError(String text) {
         if (text == null || text.isBlank()) {
             return new ServerError(null, null);
@@ -307,15 +413,15 @@ final class OpenAiHttp implements AutoCloseable {
                 JsonElement e = o.get("error");
                 if (e != null && e.isJsonObject()) {
                     JsonObject eo = e.getAsJsonObject();
-                    return new ServerError(truncate(string(eo.get("message"))), string(eo.get("code")));
+                    return new ServerError(string(eo.get("message")), string(eo.get("code")));
                 }
                 if (e != null && e.isJsonPrimitive()) {
-                    return new ServerError(truncate(e.getAsString()), null);  // Ollama
+                    return new ServerError(e.getAsString(), null);  // Ollama
                 }
                 for (String field : new String[] {"message", "detail"}) {  // vLLM / FastAPI
                     JsonElement m = o.get(field);
                     if (m != null && !m.isJsonNull()) {
-                        return new ServerError(truncate(m.isJsonPrimitive() ? m.getAsString() : m.toString()), null);
+                        return new ServerError(m.isJsonPrimitive() ? m.getAsString() : m.toString(), null);
                     }
                 }
                 return new ServerError(null, null);
@@ -323,14 +429,15 @@ final class OpenAiHttp implements AutoCloseable {
         } catch (JsonParseException | IllegalStateException notJson) {
             // plain-text error page: fall through
         }
-        return new ServerError(truncate(text.strip()), null);
+        return new ServerError(text.strip(), null);
     }
 
     private static String string(JsonElement e) {
         return e == null || e.isJsonNull() ? null : e.isJsonPrimitive() ? e.getAsString() : e.toString();
     }
 
-    private static String truncate(String s) {
+    /** At most {@value #MAX_SERVER_MESSAGE} characters of a server's text, for messages. */
+    static String truncate(String s) {
         if (s == null) {
             return null;
         }

@@ -183,6 +183,28 @@ class OpenAiChatClientTest {
     }
 
     @Test
+    void unavailableWithRetryAfterZeroIsRetriedByUsNotSilentlyByOkHttp() throws Exception {
+        // OkHttp's own follow-up logic re-sends after "503, Retry-After: 0"; that retry must be ours: counted,
+        // limited by maxRetries and waited for.
+        server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
+        server.enqueue(ok("not asked for", 1, 1));
+        OpenAiChatClient noRetries = client(config().maxRetries(0));
+
+        LlmException e = assertThrows(LlmException.class, () -> noRetries.chat(req("x")));
+        assertEquals(LlmException.Reason.SERVER_ERROR, e.reason());
+        assertEquals(1, server.getRequestCount());
+        assertEquals("not asked for", noRetries.chat(req("drain")).content());
+
+        server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
+        server.enqueue(ok("second", 1, 1));
+        OpenAiChatClient c = client(config());
+        assertEquals("second", c.chat(req("y")).content());
+        assertEquals(List.of(Duration.ZERO), sleeper.delays());
+        assertEquals(1, c.usage().retries());
+        assertEquals(4, server.getRequestCount());
+    }
+
+    @Test
     void retryAfterIsCapped() throws Exception {
         server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "3600").build());
         server.enqueue(ok("done", 1, 1));

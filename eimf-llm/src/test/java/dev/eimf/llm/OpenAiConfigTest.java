@@ -40,6 +40,7 @@ class OpenAiConfigTest {
         assertEquals(0.0, c.temperature());
         assertEquals(5, c.maxRetries());
         assertEquals(4, c.maxConcurrency());
+        assertEquals(64L << 20, c.maxResponseBytes());
         assertEquals(0, c.maxTokens());
         assertFalse(c.jsonResponseFormat());
         assertEquals(Optional.empty(), c.apiKey());
@@ -84,6 +85,7 @@ class OpenAiConfigTest {
         assertMessage("temperature", () -> base().temperature(Double.NaN).build());
         assertMessage("maxRetries", () -> base().maxRetries(-1).build());
         assertMessage("maxConcurrency", () -> base().maxConcurrency(0).build());
+        assertMessage("maxResponseBytes", () -> base().maxResponseBytes(100).build());
         assertMessage("readTimeout", () -> base().readTimeout(Duration.ZERO).build());
         assertMessage("maxBackoff", () -> base().baseBackoff(Duration.ofSeconds(5)).maxBackoff(Duration.ofSeconds(1)).build());
         assertMessage("Authorization", () -> base().apiKey(KEY).header("Authorization", "Bearer x").build());
