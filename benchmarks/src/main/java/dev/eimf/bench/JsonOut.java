@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes maps, lists, records, strings, numbers and booleans as indented JSON; enough for result files, so the
+ * Writes maps, lists, int arrays, records, strings, numbers and booleans as indented JSON; enough for result files, so the
  * benchmarks module needs no JSON library. Floating-point numbers keep six significant digits; non-finite ones become {@code null}.
  */
 final class JsonOut {
@@ -49,6 +49,8 @@ final class JsonOut {
             }
             if (!m.isEmpty()) newline(sb, indent);
             sb.append('}');
+        } else if (v instanceof int[] a) {
+            write(sb, java.util.Arrays.stream(a).boxed().toList(), indent);
         } else if (v instanceof List<?> l) {
             sb.append('[');
             for (int i = 0; i < l.size(); i++) {

@@ -18,6 +18,8 @@ import dev.eimf.ibim.EncoderConfig;
 import dev.eimf.ibim.EncoderType;
 import dev.eimf.ibim.Encoders;
 import dev.eimf.serve.ExactItemIndex;
+import dev.eimf.serve.HnswItemIndex;
+import dev.eimf.serve.ItemIndex;
 import dev.eimf.serve.ScoredItem;
 import dev.eimf.synth.SyntheticConfig;
 import dev.eimf.synth.SyntheticDataset;
@@ -60,7 +62,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code --maxlen} [20], {@code --threads} [available processors], {@code --valid-users} users of the
  * validation set scored after training, 0 = none [1000], {@code --queries} single-user queries [200],
  * {@code --batch-users} [1000], {@code --batch-repeats} [3], {@code --chunk-users} users per matrix product of
- * the batch query [32], {@code --top} [50], {@code --json} [DIR/scale-run.json].
+ * the batch query [0 = the index's default], {@code --top} [50], {@code --hnsw} (also measure
+ * {@link HnswItemIndex}: build time and memory, recall@top against exact, latency), {@code --hnsw-m} [32],
+ * {@code --hnsw-efc} [100], {@code --hnsw-ef} query beam widths [50,100,200], {@code --hnsw-threads} build
+ * threads [available processors], {@code --json} [DIR/scale-run.json].
  *
  * <p>The item k-core is off (users keep the 5-core): a 5-core on a power-law catalogue removes the long tail,
  * and the point of the run is a catalogue of about a million items.
@@ -73,7 +78,8 @@ public final class ScaleRun {
     record Options(Path dir, DatasetFormat format, boolean inMemory, boolean reuse, int users, int items,
                    long interactions, int topics, int minTopics, int maxTopics, double popularity, double noise,
                    long seed, int steps, int batch, int dim, int interests, int maxLen, int threads, int validUsers,
-                   int queries, int batchUsers, int batchRepeats, int chunkUsers, int top, Path json) {
+                   int queries, int batchUsers, int batchRepeats, int chunkUsers, int top, boolean hnsw, int hnswM,
+                   int hnswEfc, int[] hnswEf, int hnswThreads, Path json) {
 
         static Options parse(String[] args) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -81,7 +87,7 @@ public final class ScaleRun {
                 String a = args[i];
                 if (!a.startsWith("--")) throw new IllegalArgumentException("expected an option, got '" + a + "'");
                 String key = a.substring(2);
-                if (key.equals("in-memory") || key.equals("reuse")) {
+                if (key.equals("in-memory") || key.equals("reuse") || key.equals("hnsw")) {
                     m.put(key, "true");
                 } else {
                     if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
@@ -91,7 +97,7 @@ public final class ScaleRun {
             List<String> known = List.of("dir", "format", "in-memory", "reuse", "users", "items", "interactions",
                     "topics", "topics-per-user", "popularity", "noise", "seed", "steps", "batch", "dim", "interests",
                     "maxlen", "threads", "valid-users", "queries", "batch-users", "batch-repeats", "chunk-users",
-                    "top", "json");
+                    "top", "hnsw", "hnsw-m", "hnsw-efc", "hnsw-ef", "hnsw-threads", "json");
             for (String k : m.keySet()) {
                 if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
             }
@@ -108,7 +114,10 @@ public final class ScaleRun {
                     integer(m, "interests", 4), integer(m, "maxlen", 20),
                     integer(m, "threads", Runtime.getRuntime().availableProcessors()), integer(m, "valid-users", 1000),
                     integer(m, "queries", 200), integer(m, "batch-users", 1000), integer(m, "batch-repeats", 3),
-                    integer(m, "chunk-users", 32), integer(m, "top", 50),
+                    integer(m, "chunk-users", 0), integer(m, "top", 50), m.containsKey("hnsw"),
+                    integer(m, "hnsw-m", 32), integer(m, "hnsw-efc", 100),
+                    Arrays.stream(m.getOrDefault("hnsw-ef", "50,100,200").split(",")).mapToInt(Integer::parseInt)
+                            .toArray(), integer(m, "hnsw-threads", Runtime.getRuntime().availableProcessors()),
                     Path.of(m.getOrDefault("json", dir.resolve("scale-run.json").toString())));
             if (o.inMemory && o.reuse) throw new IllegalArgumentException("--in-memory and --reuse exclude each other");
             if (o.steps < 1 || o.queries < 1 || o.batchUsers < 1 || o.batchRepeats < 1 || o.top < 1) {
@@ -240,12 +249,12 @@ public final class ScaleRun {
             }
 
             probe.start("build ExactItemIndex from the INDArray table");
-            ExactItemIndex index = ExactItemIndex.builder(model.itemTable()).chunkUsers(o.chunkUsers).build();
+            ExactItemIndex index = exactBuilder(ExactItemIndex.builder(model.itemTable()), o).build();
             phases.add(log(probe.end(index)));
             // The same index from a float[][] filled by one bulk copy of the table, to tell the cost of
             // ExactItemIndex itself from that of the INDArray-to-float[][] conversion in builder(INDArray).
             probe.start("build ExactItemIndex from float[][] (bulk copy)");
-            ExactItemIndex bulk = ExactItemIndex.builder(rows(model.itemTable())).chunkUsers(o.chunkUsers).build();
+            ExactItemIndex bulk = exactBuilder(ExactItemIndex.builder(rows(model.itemTable())), o).build();
             phases.add(log(probe.end(bulk)));
             bulk = null;
 
@@ -260,7 +269,7 @@ public final class ScaleRun {
 
             probe.start("encode " + needed + " users (batch forward)");
             float[][][] interests = interests(model, histories);
-            MemoryProbe.Phase enc = probe.end(interests);
+            MemoryProbe.Phase enc = probe.end((Object) interests);
             phases.add(log(enc));
             figures.put("encode_ms_per_user_batched", enc.wallSeconds() * 1000 / needed);
 
@@ -272,40 +281,56 @@ public final class ScaleRun {
             }
             figures.put("encode_single_user_ms", percentiles(encodeOne));
 
-            probe.start("top-" + o.top + " single users (" + o.queries + " queries + " + warm + " warm-up)");
-            long[] lat = new long[o.queries];
-            long checksum = 0;
-            for (int i = 0; i < warm + o.queries; i++) {
-                IntPredicate seen = seen(histories[i]);
-                long t0 = System.nanoTime();
-                List<ScoredItem> top = index.topN(interests[i], o.top, seen);
-                long dt = System.nanoTime() - t0;
-                if (i >= warm) lat[i - warm] = dt;
-                checksum += top.get(0).itemId();
-            }
-            phases.add(log(probe.end(index)));
-            Map<String, Object> single = percentiles(lat);
-            figures.put("exact_single_user_ms", single);
+            IntPredicate[] seen = new IntPredicate[needed];
+            for (int u = 0; u < needed; u++) seen[u] = seen(histories[u]);
+            Queries queries = new Queries(interests, seen, warm, o.queries, o.batchUsers, o.top);
             double flop = 2.0 * o.interests * o.dim * (double) dataset.numItems();
+
+            probe.start("exact top-" + o.top + ", single users (" + o.queries + " + " + warm + " warm-up)");
+            List<List<ScoredItem>> exact = queries.single(index);
+            phases.add(log(probe.end(index)));
+            Map<String, Object> single = percentiles(queries.latencies);
+            figures.put("exact_single_user_ms", single);
             figures.put("exact_single_user_gflops_at_p50", flop / ((Double) single.get("p50") * 1e6));
 
-            float[][][] batch = Arrays.copyOf(interests, o.batchUsers);
-            IntPredicate[] seenBatch = new IntPredicate[o.batchUsers];
-            for (int u = 0; u < o.batchUsers; u++) seenBatch[u] = seen(histories[u]);
-            probe.start("top-" + o.top + " batch of " + o.batchUsers + " users x " + o.batchRepeats);
-            long[] batchNs = new long[o.batchRepeats];
-            for (int r = 0; r < o.batchRepeats; r++) {
-                long t0 = System.nanoTime();
-                List<List<ScoredItem>> out = index.topNBatch(batch, o.top, seenBatch);
-                batchNs[r] = System.nanoTime() - t0;
-                checksum += out.get(0).get(0).itemId();
-            }
+            probe.start("exact top-" + o.top + ", batch of " + o.batchUsers + " users x " + o.batchRepeats);
+            Map<String, Object> b = percentiles(queries.batch(index, o.batchRepeats));
             phases.add(log(probe.end(index)));
-            Map<String, Object> b = percentiles(batchNs);
             figures.put("exact_batch_ms", b);
             figures.put("exact_batch_ms_per_user_at_p50", (Double) b.get("p50") / o.batchUsers);
             figures.put("exact_batch_gflops_at_p50", flop * o.batchUsers / ((Double) b.get("p50") * 1e6));
-            figures.put("approximate_index", "not measured: no approximate index in dev.eimf.serve on this branch");
+            long checksum = exact.get(0).get(0).itemId();
+
+            if (o.hnsw) {
+                index = null; // the graph needs the room more than the exact index
+                probe.start("build HnswItemIndex (M " + o.hnswM + ", efConstruction " + o.hnswEfc + ", "
+                        + o.hnswThreads + " threads)");
+                HnswItemIndex hnsw = HnswItemIndex.builder(rows(model.itemTable())).m(o.hnswM)
+                        .efConstruction(o.hnswEfc).threads(o.hnswThreads).seed(o.seed).build();
+                phases.add(log(probe.end(hnsw)));
+                List<Map<String, Object>> efRows = new ArrayList<>();
+                for (int ef : o.hnswEf) {
+                    HnswItemIndex h = hnsw.withEf(ef);
+                    probe.start("HNSW ef " + ef + ": single users, then batch of " + o.batchUsers);
+                    List<List<ScoredItem>> approx = queries.single(h);
+                    Map<String, Object> lat = percentiles(queries.latencies);
+                    Map<String, Object> hb = percentiles(queries.batch(h, 1));
+                    phases.add(log(probe.end(h)));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("ef", ef);
+                    row.put("recall@" + o.top + "_vs_exact", recall(approx, exact, warm));
+                    row.put("single_user_ms", lat);
+                    row.put("batch_ms", hb.get("p50"));
+                    row.put("batch_ms_per_user", (Double) hb.get("p50") / o.batchUsers);
+                    efRows.add(row);
+                    System.out.printf(Locale.ROOT, "HNSW ef %d: recall@%d %.4f, p50 %.3f ms, p99 %.3f ms%n", ef, o.top,
+                            (Double) row.get("recall@" + o.top + "_vs_exact"), (Double) lat.get("p50"),
+                            (Double) lat.get("p99"));
+                }
+                figures.put("hnsw", efRows);
+            } else {
+                figures.put("hnsw", "not run (add --hnsw; the graph build takes tens of minutes on 2 cores)");
+            }
             figures.put("checksum", checksum);
             figures.put("peak_heap_mb_pools", phases.stream().mapToDouble(MemoryProbe.Phase::heapPoolPeakMb).max()
                     .orElse(0));
@@ -347,6 +372,75 @@ public final class ScaleRun {
             prev = step;
         }
         return steps == 0 ? Double.NaN : seconds * 1000 / steps;
+    }
+
+    /**
+     * The users queried, with their interests and exclusions: the first {@code warm} are warm-up queries, the
+     * next {@code measured} are timed one at a time, and the first {@code batchUsers} form the batch.
+     */
+    static final class Queries {
+        private final float[][][] interests;
+        private final IntPredicate[] seen;
+        private final int warm;
+        private final int measured;
+        private final int batchUsers;
+        private final int top;
+        /** Latencies of the last {@link #single} call, nanoseconds, measured queries only. */
+        long[] latencies;
+
+        Queries(float[][][] interests, IntPredicate[] seen, int warm, int measured, int batchUsers, int top) {
+            this.interests = interests;
+            this.seen = seen;
+            this.warm = warm;
+            this.measured = measured;
+            this.batchUsers = batchUsers;
+            this.top = top;
+        }
+
+        /** One query at a time, each timed; returns every result list, warm-up included. */
+        List<List<ScoredItem>> single(ItemIndex index) {
+            latencies = new long[measured];
+            List<List<ScoredItem>> out = new ArrayList<>();
+            for (int i = 0; i < warm + measured; i++) {
+                long t0 = System.nanoTime();
+                List<ScoredItem> r = index.topN(interests[i], top, seen[i]);
+                long dt = System.nanoTime() - t0;
+                if (i >= warm) latencies[i - warm] = dt;
+                out.add(r);
+            }
+            return out;
+        }
+
+        /** The batch, {@code repeats} times; returns the time of each repeat in nanoseconds. */
+        long[] batch(ItemIndex index, int repeats) {
+            float[][][] v = Arrays.copyOf(interests, batchUsers);
+            IntPredicate[] ex = Arrays.copyOf(seen, batchUsers);
+            long[] ns = new long[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                List<List<ScoredItem>> out = index.topNBatch(v, top, ex);
+                ns[r] = System.nanoTime() - t0;
+                if (out.size() != batchUsers) throw new IllegalStateException("batch returned " + out.size());
+            }
+            return ns;
+        }
+    }
+
+    /** Mean over the measured queries of |approximate top n ∩ exact top n| / |exact top n|. */
+    private static double recall(List<List<ScoredItem>> approx, List<List<ScoredItem>> exact, int warm) {
+        double sum = 0;
+        for (int i = warm; i < exact.size(); i++) {
+            java.util.Set<Integer> truth = new java.util.HashSet<>();
+            for (ScoredItem s : exact.get(i)) truth.add(s.itemId());
+            int hit = 0;
+            for (ScoredItem s : approx.get(i)) if (truth.contains(s.itemId())) hit++;
+            sum += truth.isEmpty() ? 1 : hit / (double) truth.size();
+        }
+        return sum / (exact.size() - warm);
+    }
+
+    private static ExactItemIndex.Builder exactBuilder(ExactItemIndex.Builder b, Options o) {
+        return o.chunkUsers > 0 ? b.chunkUsers(o.chunkUsers) : b;
     }
 
     /** The rows of a [n+1, d] table, copied out of native memory in one bulk read. */
@@ -464,6 +558,14 @@ public final class ScaleRun {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (sb.length() > 0) sb.append(", ");
                 sb.append(e.getKey()).append(' ').append(format(e.getValue()));
+            }
+            return sb.toString();
+        }
+        if (v instanceof List<?> l) {
+            StringBuilder sb = new StringBuilder();
+            for (Object x : l) {
+                if (sb.length() > 0) sb.append("; ");
+                sb.append(x instanceof Map<?, ?> ? "{" + format(x) + "}" : format(x));
             }
             return sb.toString();
         }
