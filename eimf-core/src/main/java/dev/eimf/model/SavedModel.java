@@ -172,7 +172,7 @@ public final class SavedModel implements UserInterests, ItemScorer {
 
     /** A copy of the item table {@code [n+1, d]} as float rows (row 0 is padding). */
     public float[][] itemTable() {
-        return table.castTo(DataType.FLOAT).toFloatMatrix();
+        return dev.eimf.tensor.Buf.toFloatRows(table);
     }
 
     /** The live item table, for {@link ModelStore} and {@link ModelExports} (never modified). */

@@ -184,7 +184,7 @@ public final class HnswItemIndex implements ItemIndex {
             throw new IllegalArgumentException("item table must be 2-d [n+1, d], got shape "
                     + Arrays.toString(table.shape()));
         }
-        return new Builder(table.castTo(DataType.FLOAT).toFloatMatrix());
+        return new Builder(dev.eimf.tensor.Buf.toFloatRows(table));
     }
 
     @Override

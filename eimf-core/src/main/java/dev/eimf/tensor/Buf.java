@@ -62,6 +62,26 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
         return of(Nd4j.create(type, shape, 'c'));
     }
 
+    /**
+     * The rows of a 2-d array as {@code float[rows][cols]}, by one bulk copy per row: ND4J's
+     * {@code toFloatMatrix()} reads element by element, which takes a minute for a million-row table.
+     */
+    public static float[][] toFloatRows(INDArray array) {
+        if (array.rank() != 2) {
+            throw new IllegalArgumentException("expected a 2-d array, got shape " + java.util.Arrays.toString(array.shape()));
+        }
+        INDArray f = array.dataType() == DataType.FLOAT ? array : array.castTo(DataType.FLOAT);
+        F b = (F) ofCopyIfNeeded(f);
+        int rows = (int) f.size(0);
+        int cols = (int) f.size(1);
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            b.get(r * cols, out[r], 0, cols);
+        }
+        java.lang.ref.Reference.reachabilityFence(b);
+        return out;
+    }
+
     /** Whether {@link #of} accepts the array without copying. */
     public static boolean isDirectlyAccessible(INDArray array) {
         DataType t = array.dataType();

@@ -15,6 +15,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class BlasAndBufTest {
 
     @Test
+    void toFloatRowsMatchesNd4jForFloatDoubleAndViews() {
+        INDArray d = Nd4j.rand(DataType.DOUBLE, 7, 5);
+        for (INDArray a : new INDArray[] {d, d.castTo(DataType.FLOAT), d.get(NDArrayIndex.interval(2, 6), NDArrayIndex.all()),
+            d.castTo(DataType.FLOAT).transpose()}) {
+            float[][] want = a.castTo(DataType.FLOAT).toFloatMatrix();
+            float[][] got = Buf.toFloatRows(a);
+            assertEquals(want.length, got.length);
+            for (int r = 0; r < want.length; r++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(want[r], got[r], 0f);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Buf.toFloatRows(Nd4j.zeros(DataType.FLOAT, 2, 2, 2)));
+    }
+
+    @Test
     void bufSeesViewsFromTheirOwnOffset() {
         INDArray a = Nd4j.arange(0, 24).castTo(DataType.FLOAT).reshape(4, 6);
         Buf row = Buf.of(a.getRow(2));
