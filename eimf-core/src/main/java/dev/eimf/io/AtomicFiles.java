@@ -76,4 +76,22 @@ public final class AtomicFiles {
             // renamed, so only the rename's durability across a power loss is weaker there.
         }
     }
+
+    /**
+     * Deletes a directory tree on a best-effort basis (temporary work directories): a file that cannot
+     * be removed is left behind, which is harmless for a temporary directory.
+     */
+    public static void deleteTreeQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // left behind, see above
+                }
+            });
+        } catch (IOException e) {
+            // the tree is gone or unreadable: nothing more to do
+        }
+    }
 }

@@ -21,14 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -89,7 +87,7 @@ public final class EimfPipeline {
             throw new UncheckedIOException(e);
         } finally {
             if (temporary && work != null) {
-                deleteQuietly(work);
+                dev.eimf.io.AtomicFiles.deleteTreeQuietly(work);
             }
         }
     }
@@ -205,19 +203,5 @@ public final class EimfPipeline {
             }
         }
         return out;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // a leftover temporary file is harmless
-                }
-            });
-        } catch (IOException e) {
-            // same
-        }
     }
 }

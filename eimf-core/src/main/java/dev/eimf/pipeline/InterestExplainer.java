@@ -35,8 +35,9 @@ public final class InterestExplainer {
      */
     public InterestExplainer(TrainedModel model, Semantics semantics) {
         this.model = Objects.requireNonNull(model, "model");
-        this.namer = semantics.namer();
-        this.centre = semantics.projectedMean();
+        Semantics.Naming naming = semantics.naming();
+        this.namer = naming.namer();
+        this.centre = naming.centre();
     }
 
     /** Explains the interests of one history (internal ids, oldest first). */

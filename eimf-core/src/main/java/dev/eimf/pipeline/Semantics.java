@@ -21,7 +21,7 @@ import java.util.Objects;
 
 /**
  * The semantic side kept for serving: the learned projection g (inside {@link AuxiliaryTasks}) and the
- * distinct interest phrases of the ESIM store with their text vectors. {@link #namer()} labels
+ * distinct interest phrases of the ESIM store with their text vectors. {@link #naming()} labels
  * behavioural interests with the nearest phrase, LLM-free. Saved as an EIMF archive
  * ({@code kind = eimf-semantics}) beside the model.
  */
@@ -82,11 +82,20 @@ public final class Semantics {
     }
 
     /**
-     * A namer over the phrases, projected by the current g and centred on their mean: projected phrases
-     * share a common direction, and without centring one phrase near that direction wins for most
-     * interests. Centre the interests with {@link #projectedMean()} before naming them.
+     * A namer and the centre it expects interests to be shifted by.
+     *
+     * @param namer  nearest-phrase lookup over the projected phrases minus {@code centre}
+     * @param centre the mean of the projected phrases
      */
-    public InterestNamer namer() {
+    public record Naming(InterestNamer namer, float[] centre) {
+    }
+
+    /**
+     * A namer over the phrases, projected once by the current g and centred on their mean: projected
+     * phrases share a common direction, and without centring one phrase near that direction wins for
+     * most interests. Subtract {@link Naming#centre()} from interests before naming them.
+     */
+    public Naming naming() {
         float[][] projected = tasks.project(vectors);
         float[] mean = mean(projected);
         for (float[] p : projected) {
@@ -94,12 +103,7 @@ public final class Semantics {
                 p[i] -= mean[i];
             }
         }
-        return new InterestNamer(projected, labels);
-    }
-
-    /** The mean of the projected phrases, which {@link #namer()} subtracts. */
-    public float[] projectedMean() {
-        return mean(tasks.project(vectors));
+        return new Naming(new InterestNamer(projected, labels), mean);
     }
 
     private static float[] mean(float[][] rows) {

@@ -120,6 +120,8 @@ public final class Trainer {
         final TableAdam tableAdam;
         final Optional<AuxiliaryObjective> aux;
         final List<Param> auxParams;
+        /** The encoder's parameters, then the auxiliary objective's: zeroed, clipped and kept with the best weights. */
+        final List<Param> allParams;
         final DenseAdam auxAdam;
         final Evaluator evaluator;
         SeededRandom batchRng;
@@ -158,6 +160,9 @@ public final class Trainer {
             tableAdam = new TableAdam(config.adam(), config.tableAdamMode(), table);
             aux = options.auxiliary();
             auxParams = aux.map(AuxiliaryObjective::parameters).orElse(List.of());
+            List<Param> all = new ArrayList<>(params);
+            all.addAll(auxParams);
+            allParams = List.copyOf(all);
             auxAdam = new DenseAdam(config.adam(), auxParams);
             evaluator = new Evaluator(config.evalConfig());
             batchRng = SeededRandom.stream(seed, STREAM_BATCH);
@@ -185,10 +190,7 @@ public final class Trainer {
             Buf maskBuf = Buf.zeros(type, b, t);
             HardReadout readout = new HardReadout();
             List<Buf> grads = new ArrayList<>();
-            for (Param p : params) {
-                grads.add(Buf.of(p.grad()));
-            }
-            for (Param p : auxParams) {
+            for (Param p : allParams) {
                 grads.add(Buf.of(p.grad()));
             }
 
@@ -224,9 +226,7 @@ public final class Trainer {
                 tableGrad.scatterHistories(ids, dX);
                 pass.release();
                 if (config.clipNorm() > 0) {
-                    List<Param> all = new ArrayList<>(params);
-                    all.addAll(auxParams);
-                    GradientClipping.clipByGlobalNorm(all, tableGrad, config.clipNorm());
+                    GradientClipping.clipByGlobalNorm(allParams, tableGrad, config.clipNorm());
                 }
                 step++;
                 paramAdam.step(step);
@@ -278,9 +278,8 @@ public final class Trainer {
             if (validate && bestTable != null && options.restoreBest()) {
                 table.assign(bestTable);
                 // The auxiliary parameters go back too, so that g (which names interests) matches the model.
-                List<Param> all = snapshotParams();
-                for (int i = 0; i < all.size() && i < bestParams.size(); i++) {
-                    all.get(i).value().assign(bestParams.get(i));
+                for (int i = 0; i < allParams.size(); i++) {
+                    allParams.get(i).value().assign(bestParams.get(i));
                 }
             } else {
                 resultBestStep = step;
@@ -288,16 +287,6 @@ public final class Trainer {
             double trainSeconds = trainNanos / 1e9;
             return new TrainingResult(model, reason, step, resultBestStep, Optional.ofNullable(best), validations,
                     trainSeconds, evalNanos / 1e9, step > 0 ? trainSeconds * 1000.0 / step : 0, lastLoss);
-        }
-
-        /** The parameters kept with the best weights: the encoder's, then the auxiliary objective's. */
-        List<Param> snapshotParams() {
-            if (auxParams.isEmpty()) {
-                return params;
-            }
-            List<Param> all = new ArrayList<>(params);
-            all.addAll(auxParams);
-            return all;
         }
 
         private void validateNow() {
@@ -311,7 +300,7 @@ public final class Trainer {
                 bestValue = value;
                 bestStep = step;
                 bestTable = copyInto(bestTable, table);
-                bestParams = copyParams(bestParams, snapshotParams());
+                bestParams = copyParams(bestParams, allParams);
                 sinceImprovement = 0;
             } else {
                 sinceImprovement++;

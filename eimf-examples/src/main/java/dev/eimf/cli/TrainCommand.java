@@ -21,13 +21,11 @@ import dev.eimf.train.RunOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * {@code eimf train}: trains ComiRec-SA, ComiRec-DR or MIND, reports valid/test metrics next to MostPopular.
@@ -218,7 +216,7 @@ final class TrainCommand implements Command {
             EimfResult r = new EimfPipeline(cfg).run(ds, split, new ProgressPrinter(System.err, tp.config()));
             return new EimfRun(r, services.encoder.name());
         } finally {
-            if (temporaryStore != null) deleteTree(temporaryStore);
+            if (temporaryStore != null) dev.eimf.io.AtomicFiles.deleteTreeQuietly(temporaryStore);
         }
     }
 
@@ -248,19 +246,5 @@ final class TrainCommand implements Command {
         });
         m.put("pipeline_seconds", r.esimSeconds());
         return m;
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // a leftover temporary file is harmless
-                }
-            });
-        } catch (IOException e) {
-            // same
-        }
     }
 }
