@@ -24,6 +24,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Parameters: {@code sa.position} [T,d], {@code sa.w1} [d,h], {@code sa.b1} [h], {@code sa.w2} [h,K],
  * {@code sa.b2} [K]. Not thread-safe for backward (gradients accumulate into shared buffers).
+ *
+ * <p>The batch is cut into one block of users per thread ({@link Parallel#threads()}); forward and
+ * backward are each one parallel region in which a thread runs every step for its block, the large
+ * products as single-threaded BLAS calls on its rows. Parameter gradients are summed per block into
+ * private buffers and added to the parameters' gradients in block order afterwards, so the result
+ * depends on the thread count only.
  */
 public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEncoder.Work> {
 
@@ -71,7 +77,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final Buf xRows;   // [N,d] gathered inputs
         final Buf xp;      // [N,d] inputs + positions
         final Buf hid;     // [N,h] H
-        final Buf score;   // [N,K] S, then reused for dS
+        final Buf score;   // [K,N] S transposed (one row per interest), then reused for dS
+        final Buf w2t;     // [K,h] W2 transposed, for the score products
         final Buf att;     // [N,K] A
         final Buf dAtt;    // [N,K]
         final Buf dHid;    // [N,h]
@@ -79,15 +86,22 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final Buf out;     // [B,K,d]
         final Buf dx;      // [B,T,d]
         final Buf ones;    // [N] of 1, for column sums
+        final EncoderConfig cfg;
+        /** Per-block parameter gradients (w1, b1, w2, b2, positions), created for the current block count. */
+        Buf[][] partial = new Buf[0][];
+        /** Per-block heap scratch. */
+        Scratch[] scratch = new Scratch[0];
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
+            this.cfg = c;
             var t = c.dataType();
             int n = batch * c.maxLen();
             xRows = Buf.zeros(t, n, c.dim());
             xp = Buf.zeros(t, n, c.dim());
             hid = Buf.zeros(t, n, c.hidden());
-            score = Buf.zeros(t, n, c.numInterests());
+            score = Buf.zeros(t, c.numInterests(), n);
+            w2t = Buf.zeros(t, c.numInterests(), c.hidden());
             att = Buf.zeros(t, n, c.numInterests());
             dAtt = Buf.zeros(t, n, c.numInterests());
             dHid = Buf.zeros(t, n, c.hidden());
@@ -101,6 +115,43 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         public int batch() {
             return batch;
         }
+
+        Scratch[] scratch(int blocks) {
+            if (scratch.length != blocks) {
+                scratch = new Scratch[blocks];
+                for (int i = 0; i < blocks; i++) {
+                    scratch[i] = new Scratch(cfg);
+                }
+            }
+            return scratch;
+        }
+
+        Buf[][] partials(int blocks) {
+            if (partial.length != blocks) {
+                var t = cfg.dataType();
+                int d = cfg.dim(), h = cfg.hidden(), k = cfg.numInterests();
+                partial = new Buf[blocks][];
+                for (int i = 0; i < blocks; i++) {
+                    partial[i] = new Buf[] {Buf.zeros(t, d, h), Buf.zeros(t, h), Buf.zeros(t, h, k), Buf.zeros(t, k),
+                        Buf.zeros(t, cfg.maxLen(), d)};
+                }
+            }
+            return partial;
+        }
+    }
+
+    /** Heap scratch for one block. */
+    static final class Scratch {
+        final double[] e;
+
+        Scratch(EncoderConfig c) {
+            e = new double[c.maxLen()];
+        }
+    }
+
+    /** Number of user blocks for a batch: one per thread, at least 8 users each. */
+    static int blocks(int batch) {
+        return Math.max(1, Math.min(Parallel.threads(), batch / 8));
     }
 
     @Override
@@ -119,55 +170,80 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
         Work w = acquire(batch);
         final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
-        final int n = idx.rows;
 
-        Buf xb = Buf.ofCopyIfNeeded(x);
-        Buf p = Buf.of(pos.value());
-        for (int r = 0; r < n; r++) {
-            int src = idx.srcOf[r];
-            Buf.copy(xb, src * d, w.xRows, r * d, d);
-            Buf.copy(xb, src * d, w.xp, r * d, d);
-            Buf.addTo(p, (src % T) * d, w.xp, r * d, d);
-        }
-        // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
-        Kernels.fillRows(w.hid, n, h, Buf.of(b1.value()));
-        Blas.pgemm(false, false, n, h, d, 1.0, w.xp, 0, d, Buf.of(w1.value()), 0, h, 1.0, w.hid, 0, h);
-        Kernels.tanhInPlace(w.hid, n * h);
-        Blas.pgemm(false, false, n, K, h, 1.0, w.hid, 0, h, Buf.of(w2.value()), 0, K, 0.0, w.score, 0, K);
-
-        Buf bias2 = Buf.of(b2.value());
+        final Buf xb = Buf.ofCopyIfNeeded(x);
+        final Buf p = Buf.of(pos.value());
+        final Buf bias1 = Buf.of(b1.value());
+        final Buf weight1 = Buf.of(w1.value());
+        final Buf weight2 = Buf.of(w2.value());
         double[] bk = new double[K];
-        bias2.get(0, bk, 0, K);
-        // Users are independent: each thread owns whole users.
-        Parallel.forRange(batch, 8, (from, to) -> {
-            double[] e = new double[T];
-            for (int b = from; b < to; b++) {
-                int start = idx.groupStart[b], len = idx.groupSize(b);
-                int outOff = b * K * d;
-                if (len == 0) {
-                    w.out.zero(outOff, K * d);
-                    continue;
+        Buf.of(b2.value()).get(0, bk, 0, K);
+        final int blocks = blocks(batch);
+        final Scratch[] scratch = w.scratch(blocks);
+        final int cap = w.batch * T;
+        for (int j = 0; j < h; j++) {
+            for (int k = 0; k < K; k++) {
+                w.w2t.set(k * h + j, weight2.get(j * K + k));
+            }
+        }
+        Parallel.forRange(blocks, 1, (s0, s1) -> {
+            for (int blk = s0; blk < s1; blk++) {
+                int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
+                int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+                for (int r = r0; r < r0 + rn; r++) {
+                    int src = idx.srcOf[r];
+                    Buf.copy(xb, src * d, w.xRows, r * d, d);
+                    Buf.copy(xb, src * d, w.xp, r * d, d);
+                    Buf.addTo(p, (src % T) * d, w.xp, r * d, d);
                 }
-                for (int k = 0; k < K; k++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int i = 0; i < len; i++) {
-                        e[i] = w.score.get((start + i) * K + k) + bk[k];
-                        max = Math.max(max, e[i]);
-                    }
-                    double sum = 0;
-                    for (int i = 0; i < len; i++) {
-                        e[i] = Math.exp(e[i] - max);
-                        sum += e[i];
-                    }
-                    for (int i = 0; i < len; i++) {
-                        w.att.set((start + i) * K + k, e[i] / sum);
+                // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
+                for (int r = r0; r < r0 + rn; r++) {
+                    Buf.copy(bias1, 0, w.hid, r * h, h);
+                }
+                Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
+                Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
+                // S^T row by row: K matrix-vector products beat one product with K columns (BLAS does
+                // poorly with so few).
+                if (rn > 0) {
+                    for (int k = 0; k < K; k++) {
+                        Blas.gemv(false, rn, h, 1.0, w.hid, r0 * h, h, w.w2t, k * h, 0.0, w.score, k * cap + r0);
                     }
                 }
-                // V_b = A_b^T X_b : [K, len] x [len, d]
-                Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
+                for (int b = u0; b < u1; b++) {
+                    attend(w, idx, b, bk, scratch[blk].e);
+                }
             }
         });
         return new SaPass(this, w, idx);
+    }
+
+    /** Attention of user b over its rows and its interests {@code V_b = A_b^T X_b}. */
+    private void attend(Work w, MaskIndex idx, int b, double[] bk, double[] e) {
+        final int d = config.dim(), K = config.numInterests();
+        final int cap = w.batch * config.maxLen();
+        int start = idx.groupStart[b], len = idx.groupSize(b);
+        int outOff = b * K * d;
+        if (len == 0) {
+            w.out.zero(outOff, K * d);
+            return;
+        }
+        for (int k = 0; k < K; k++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < len; i++) {
+                e[i] = w.score.get(k * cap + start + i) + bk[k];
+                max = Math.max(max, e[i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < len; i++) {
+                e[i] = Math.exp(e[i] - max);
+                sum += e[i];
+            }
+            for (int i = 0; i < len; i++) {
+                w.att.set((start + i) * K + k, e[i] / sum);
+            }
+        }
+        // V_b = A_b^T X_b : [K, len] x [len, d]
+        Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
     }
 
     /** A forward pass of {@link SelfAttentiveEncoder}. */
@@ -203,67 +279,84 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         public INDArray backward(INDArray dInterests) {
             Work w = ws();
             Buf g = checkGrad(dInterests, idx.batch);
-            final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
-            final int n = idx.rows, batch = idx.batch;
+            final int batch = idx.batch;
 
-            // dA = X_b G_b^T per user, then the softmax backward dS = A * (dA - sum_t A dA), into score
-            Parallel.forRange(batch, 8, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    int start = idx.groupStart[b], len = idx.groupSize(b);
-                    if (len == 0) {
-                        continue;
-                    }
-                    Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
-                    for (int k = 0; k < K; k++) {
-                        double dot = 0;
-                        for (int i = 0; i < len; i++) {
-                            int q = (start + i) * K + k;
-                            dot += w.att.get(q) * w.dAtt.get(q);
-                        }
-                        for (int i = 0; i < len; i++) {
-                            int q = (start + i) * K + k;
-                            w.score.set(q, w.att.get(q) * (w.dAtt.get(q) - dot));
-                        }
-                    }
+            final int blocks = blocks(batch);
+            final Buf[][] part = w.partials(blocks);
+            final Buf weight1 = Buf.of(w1.value());
+            Parallel.forRange(blocks, 1, (s0, s1) -> {
+                for (int blk = s0; blk < s1; blk++) {
+                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
+                    backwardBlock(w, idx, g, part[blk], u0, u1, weight1);
                 }
             });
-            Buf dS = w.score;
-            Kernels.addColumnSums(dS, n, K, w.ones, Buf.of(b2.grad()), 0);
-            Blas.pgemm(true, false, h, K, n, 1.0, w.hid, 0, h, dS, 0, K, 1.0, Buf.of(w2.grad()), 0, K);
-            Blas.pgemm(false, true, n, h, K, 1.0, dS, 0, K, Buf.of(w2.value()), 0, K, 0.0, w.dHid, 0, h);
-            Kernels.tanhBackwardInPlace(w.dHid, w.hid, n * h);
-            Kernels.addColumnSums(w.dHid, n, h, w.ones, Buf.of(b1.grad()), 0);
-            Blas.pgemm(true, false, d, h, n, 1.0, w.xp, 0, d, w.dHid, 0, h, 1.0, Buf.of(w1.grad()), 0, h);
-            Blas.pgemm(false, true, n, d, h, 1.0, w.dHid, 0, h, Buf.of(w1.value()), 0, h, 0.0, w.dXp, 0, d);
-
-            // positions see only the path through H
-            double[][] dPos = new double[T][d];
-            double[] row = new double[d];
-            for (int r = 0; r < n; r++) {
-                w.dXp.get(r * d, row, 0, d);
-                double[] acc = dPos[idx.srcOf[r] % T];
-                for (int j = 0; j < d; j++) {
-                    acc[j] += row[j];
+            // Blocks' parameter gradients, added in block order.
+            Buf[] grads = {Buf.of(w1.grad()), Buf.of(b1.grad()), Buf.of(w2.grad()), Buf.of(b2.grad()), Buf.of(pos.grad())};
+            for (Buf[] blockPart : part) {
+                for (int i = 0; i < grads.length; i++) {
+                    Buf.addTo(blockPart[i], 0, grads[i], 0, grads[i].length());
                 }
-            }
-            Buf dPosBuf = Buf.of(pos.grad());
-            for (int t = 0; t < T; t++) {
-                dPosBuf.add(t * d, dPos[t], 0, d);
-            }
-            // X also feeds V = A^T X directly: dX_b += A_b G_b
-            Parallel.forRange(batch, 16, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    int start = idx.groupStart[b], len = idx.groupSize(b);
-                    if (len > 0) {
-                        Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, 1.0, w.dXp, start * d, d);
-                    }
-                }
-            });
-            w.dx.zero();
-            for (int r = 0; r < n; r++) {
-                Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, d);
             }
             return w.dx.array();
+        }
+        /**
+         * Backward for users {@code [u0, u1)}: their rows of dX, and their parameter gradients into
+         * {@code part} (overwritten).
+         */
+        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int u0, int u1, Buf weight1) {
+            final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
+            final int cap = w.batch * T;
+            int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+            // dA = X_b G_b^T per user, then the softmax backward dS = A * (dA - sum_t A dA), into score
+            for (int b = u0; b < u1; b++) {
+                int start = idx.groupStart[b], len = idx.groupSize(b);
+                if (len == 0) {
+                    continue;
+                }
+                Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
+                for (int k = 0; k < K; k++) {
+                    double dot = 0;
+                    for (int i = 0; i < len; i++) {
+                        int q = (start + i) * K + k;
+                        dot += w.att.get(q) * w.dAtt.get(q);
+                    }
+                    for (int i = 0; i < len; i++) {
+                        int q = (start + i) * K + k;
+                        w.score.set(k * cap + start + i, w.att.get(q) * (w.dAtt.get(q) - dot));
+                    }
+                }
+            }
+            Buf dW1 = part[0], dB1 = part[1], dW2 = part[2], dB2 = part[3], dPos = part[4];
+            // dS is stored transposed [K, cap]: the products take it with a transposed flag.
+            dB2.zero();
+            dB1.zero();
+            if (rn > 0) {
+                Blas.gemv(false, K, rn, 1.0, w.score, r0, cap, w.ones, 0, 0.0, dB2, 0);
+            }
+            Blas.gemm(true, true, h, K, rn, 1.0, w.hid, r0 * h, h, w.score, r0, cap, 0.0, dW2, 0, K);
+            Blas.gemm(true, false, rn, h, K, 1.0, w.score, r0, cap, w.w2t, 0, h, 0.0, w.dHid, r0 * h, h);
+            Kernels.tanhBackwardInPlace(w.dHid, w.hid, r0 * h, rn * h);
+            if (rn > 0) {
+                Blas.gemv(true, rn, h, 1.0, w.dHid, r0 * h, h, w.ones, 0, 0.0, dB1, 0);
+            }
+            Blas.gemm(true, false, d, h, rn, 1.0, w.xp, r0 * d, d, w.dHid, r0 * h, h, 0.0, dW1, 0, h);
+            Blas.gemm(false, true, rn, d, h, 1.0, w.dHid, r0 * h, h, weight1, 0, h, 0.0, w.dXp, r0 * d, d);
+            // positions see only the path through H
+            dPos.zero();
+            for (int r = r0; r < r0 + rn; r++) {
+                Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, d);
+            }
+            // X also feeds V = A^T X directly: dX_b += A_b G_b, then the rows go back to their positions
+            for (int b = u0; b < u1; b++) {
+                int start = idx.groupStart[b], len = idx.groupSize(b);
+                if (len > 0) {
+                    Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, 1.0, w.dXp, start * d, d);
+                }
+            }
+            w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            for (int r = r0; r < r0 + rn; r++) {
+                Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, d);
+            }
         }
     }
 }

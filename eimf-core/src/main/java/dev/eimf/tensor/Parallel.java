@@ -1,8 +1,8 @@
 package dev.eimf.tensor;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Splits loops over independent indices across a small pool of daemon threads. Each index is computed
@@ -13,7 +13,16 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *
  * <p>The thread count defaults to the number of available processors (at most 8); set it with
  * {@link #setThreads(int)} or the system property {@code eimf.threads}. The pool is shared by the
- * whole JVM; calls from several threads at once are safe (they queue on the same workers).
+ * whole JVM; calls from several threads at once are safe (they take turns on the pool). A loop started
+ * from inside another loop's body runs on the calling thread alone.
+ *
+ * <p>A training step runs a few dozen short loops, each a fraction of a millisecond. Handing work to a
+ * parked thread and waiting for it costs about 0.1 ms on this kind of machine (two futex wake-ups), which
+ * is what a {@link java.util.concurrent.ForkJoinPool} paid here. So the workers spin for a while
+ * after each loop before they park (like OpenMP's workers), and the caller spins while it waits: a loop
+ * is then handed over in about a microsecond. The spin time is the system property
+ * {@code eimf.parallel.spinMicros} (default 200; 0 parks at once), which bounds the CPU an idle pool
+ * burns after its last loop.
  */
 public final class Parallel {
 
@@ -24,8 +33,10 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    private static final long SPIN_NANOS = spinNanos();
     private static volatile int threads = defaultThreads();
-    private static volatile ForkJoinPool pool;
+    private static volatile Pool pool;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private Parallel() {
     }
@@ -46,6 +57,20 @@ public final class Parallel {
         return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
     }
 
+    private static long spinNanos() {
+        String p = System.getProperty("eimf.parallel.spinMicros", "200").trim();
+        try {
+            long v = Long.parseLong(p);
+            if (v >= 0) {
+                return v * 1000L;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property eimf.parallel.spinMicros must be a non-negative integer, got '"
+                + p + "'");
+    }
+
     /** Number of threads loops are split across (the caller counts as one). */
     public static int threads() {
         return threads;
@@ -62,7 +87,7 @@ public final class Parallel {
         }
         if (n != threads) {
             threads = n;
-            ForkJoinPool old = pool;
+            Pool old = pool;
             pool = null;
             if (old != null) {
                 old.shutdown();
@@ -70,18 +95,16 @@ public final class Parallel {
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
+    private static Pool pool(int t) {
+        Pool p = pool;
+        if (p == null || p.workers.length != t - 1) {
             synchronized (Parallel.class) {
                 p = pool;
-                if (p == null) {
-                    p = new ForkJoinPool(Math.max(1, threads - 1), fp -> {
-                        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fp);
-                        t.setDaemon(true);
-                        t.setName("eimf-parallel-" + t.getPoolIndex());
-                        return t;
-                    }, null, false);
+                if (p == null || p.workers.length != t - 1) {
+                    if (p != null) {
+                        p.shutdown();
+                    }
+                    p = new Pool(t - 1);
                     pool = p;
                 }
             }
@@ -97,37 +120,162 @@ public final class Parallel {
     public static void forRange(int n, int minChunk, Range body) {
         int t = threads;
         int parts = Math.min(t, n / Math.max(1, minChunk));
-        if (parts <= 1) {
+        int[] depth = DEPTH.get();
+        if (parts <= 1 || depth[0] > 0) {
             if (n > 0) {
-                body.run(0, n);
+                depth[0]++;
+                try {
+                    body.run(0, n);
+                } finally {
+                    depth[0]--;
+                }
             }
             return;
         }
-        ForkJoinPool p = pool();
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] tasks = new ForkJoinTask[parts - 1];
-        for (int i = 1; i < parts; i++) {
-            int from = (int) ((long) n * i / parts);
-            int to = (int) ((long) n * (i + 1) / parts);
-            tasks[i - 1] = p.submit(() -> body.run(from, to), null);
-        }
-        RuntimeException first = null;
+        depth[0]++;
         try {
-            body.run(0, (int) ((long) n / parts));
-        } catch (RuntimeException | Error e) {
-            first = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            pool(t).run(n, parts, body);
+        } finally {
+            depth[0]--;
         }
-        for (ForkJoinTask<Void> task : tasks) {
+    }
+
+    /** One loop handed to the workers; published whole through a volatile field. */
+    private record Task(long generation, Range body, int n, int parts) {
+    }
+
+    /** Spinning workers; one loop at a time. */
+    private static final class Pool {
+        final Worker[] workers;
+        final ReentrantLock lock = new ReentrantLock();
+        final AtomicInteger remaining = new AtomicInteger();
+        final Throwable[] failures;
+        volatile Task task = new Task(0, null, 0, 0);
+        volatile boolean stopped;
+
+        Pool(int count) {
+            workers = new Worker[count];
+            failures = new Throwable[count + 1];
+            for (int i = 0; i < count; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        void run(int size, int numParts, Range body) {
+            lock.lock();
             try {
-                task.join();
-            } catch (RuntimeException e) {
-                if (first == null) {
+                if (stopped) { // replaced by setThreads while this caller held the old pool
+                    body.run(0, size);
+                    return;
+                }
+                remaining.set(numParts - 1);
+                task = new Task(task.generation() + 1, body, size, numParts);
+                for (int i = 0; i < numParts - 1; i++) {
+                    Worker w = workers[i];
+                    if (w.parked) {
+                        LockSupport.unpark(w);
+                    }
+                }
+                Throwable first = null;
+                try {
+                    body.run(0, (int) ((long) size / numParts));
+                } catch (RuntimeException | Error e) {
                     first = e;
+                }
+                long spinStart = System.nanoTime();
+                while (remaining.get() > 0) {
+                    if (System.nanoTime() - spinStart < 1_000_000L) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield(); // a worker is descheduled: give it the core
+                    }
+                }
+                for (int i = 1; i < numParts; i++) {
+                    if (failures[i] != null && first == null) {
+                        first = failures[i];
+                    }
+                    failures[i] = null;
+                }
+                if (first instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (first instanceof Error er) {
+                    throw er;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stops the workers once every published loop is done. */
+        void shutdown() {
+            lock.lock();
+            try {
+                stopped = true;
+            } finally {
+                lock.unlock();
+            }
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    private static final class Worker extends Thread {
+        final Pool pool;
+        final int index;
+        volatile boolean parked;
+
+        Worker(Pool pool, int index) {
+            super("eimf-parallel-" + index);
+            this.pool = pool;
+            this.index = index;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0; // the pool's first task, not the current one: a loop may be published before this thread starts
+            long idleSince = System.nanoTime();
+            while (true) {
+                Task t = pool.task;
+                if (t.generation() != seen) {
+                    seen = t.generation();
+                    if (index < t.parts()) {
+                        runPart(t);
+                    }
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (pool.stopped) {
+                    return;
+                }
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (pool.task.generation() == seen && !pool.stopped) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
                 }
             }
         }
-        if (first != null) {
-            throw first;
+
+        private void runPart(Task t) {
+            int from = (int) ((long) t.n() * index / t.parts());
+            int to = (int) ((long) t.n() * (index + 1) / t.parts());
+            int[] depth = DEPTH.get();
+            depth[0]++;
+            try {
+                t.body().run(from, to);
+            } catch (RuntimeException | Error e) {
+                pool.failures[index] = e;
+            } finally {
+                depth[0]--;
+                pool.remaining.decrementAndGet();
+            }
         }
     }
 }

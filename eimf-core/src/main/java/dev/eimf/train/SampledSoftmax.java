@@ -2,6 +2,7 @@ package dev.eimf.train;
 
 import dev.eimf.tensor.Blas;
 import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Kernels;
 import dev.eimf.tensor.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,9 +15,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gets a logit of {@code -Float.MAX_VALUE}, and the loss is the mean over the batch of the softmax
  * cross-entropy with class 0. Forward and backward run together.
  *
- * <p>The three products ({@code U E_neg^T}, {@code dZ E_neg}, {@code dZ^T U}) go straight to BLAS on
- * buffers kept between calls, so a training loop allocates nothing here after its first step. Not
- * thread-safe, and {@link Result#dUser()} is overwritten by the next call.
+ * <p>The work is split into one block of users per thread ({@link Parallel#threads()}): each block gathers
+ * its true rows, computes its logits {@code U E_neg^T} with one single-threaded BLAS call, its softmax
+ * rows and its part of {@code dU = dZ E_neg}; then each thread computes the sampled rows' gradient
+ * {@code dZ^T U} for a block of negatives. Two parallel regions per call, and every output element is
+ * computed by one thread, so the result depends only on the thread count. FLOAT runs the softmax rows in
+ * float with a polynomial {@code exp} (relative error below 1e-7, {@link Kernels#expShiftInPlace});
+ * DOUBLE uses {@link Math#exp}, so that finite-difference checks see the exact function. Buffers are kept
+ * between calls (a training loop allocates nothing here after its first step). Not thread-safe, and
+ * {@link Result#dUser()} is overwritten by the next call.
  */
 public final class SampledSoftmax {
     /** Logit TensorFlow gives an accidental hit. */
@@ -26,18 +33,25 @@ public final class SampledSoftmax {
     private int b = -1;
     private int s = -1;
     private int d = -1;
+    private int tableRows = -1;
+    /** Sampled rows [S, d+1]; the last column holds {@code -log Q}, so that the logits product subtracts it. */
     private Buf eNeg;
+    /** User vectors [B, d+1]; the last column holds 1. */
+    private Buf uAug;
     private Buf eTrue;
     private Buf logits;
     private Buf dUser;
     private Buf dNeg;
-    private double[] z = new double[0];
+    private float[] zf = new float[0];
+    private double[] zd = new double[0];
     private double[] logQNeg = new double[0];
-    private double[] uAll = new double[0];
-    private double[] eAll = new double[0];
+    private double[] logQTrue = new double[0];
     private double[] dz0 = new double[0];
     private double[] lossRow = new double[0];
-    private double[] logQTrue = new double[0];
+    private int[] hitOf = new int[0];
+    private double[] uAll = new double[0];
+    /** Position of each table row among this call's negatives, or -1; reset after every call. */
+    private int[] negIndex = new int[0];
 
     /**
      * Loss and the gradient with respect to the user vectors.
@@ -69,91 +83,172 @@ public final class SampledSoftmax {
                     + ", targets " + targets.length + " and table " + java.util.Arrays.toString(table.shape())
                     + " " + table.dataType() + " do not match");
         }
-        long tableRows = table.size(0);
+        int rowsInTable = Math.toIntExact(table.size(0));
         for (int t : targets) {
-            if (t < 1 || t >= tableRows) {
-                throw new IllegalArgumentException("target item id " + t + " not in 1.." + (tableRows - 1));
+            if (t < 1 || t >= rowsInTable) {
+                throw new IllegalArgumentException("target item id " + t + " not in 1.." + (rowsInTable - 1));
             }
         }
-        ensure(table.dataType(), bb, ss, dd);
-        Buf u = Buf.ofCopyIfNeeded(user);
-        Buf tb = Buf.of(table);
+        for (int id : ids) {
+            if (id < 1 || id >= rowsInTable) {
+                throw new IllegalArgumentException("sampled item id " + id + " not in 1.." + (rowsInTable - 1));
+            }
+        }
+        ensure(table.dataType(), bb, ss, dd, rowsInTable);
+        final Buf u = Buf.ofCopyIfNeeded(user);
+        final Buf tb = Buf.of(table);
+        final boolean isFloat = u instanceof Buf.F;
+        double[] expected = negatives.expectedCounts();
         for (int j = 0; j < ss; j++) {
-            Buf.copy(tb, ids[j] * dd, eNeg, j * dd, dd);
+            logQNeg[j] = Math.log(expected[j]);
+            negIndex[ids[j]] = j;
         }
-        for (int i = 0; i < bb; i++) {
-            Buf.copy(tb, targets[i] * dd, eTrue, i * dd, dd);
-        }
-        Blas.pgemm(false, true, bb, ss, dd, 1.0, u, 0, dd, eNeg, 0, dd, 0.0, logits, 0, ss);
-        for (int j = 0; j < ss; j++) {
-            logQNeg[j] = Math.log(negatives.expectedCounts()[j]);
-        }
-        u.get(0, uAll, 0, bb * dd);
-        eTrue.get(0, eAll, 0, bb * dd);
-        logits.get(0, z, 0, bb * ss);
         for (int i = 0; i < bb; i++) {
             logQTrue[i] = Math.log(negatives.expectedCount(targets[i]));
+            hitOf[i] = negIndex[targets[i]];
         }
+        for (int id : ids) {
+            negIndex[id] = -1;
+        }
+        final int da = dd + 1;
+        // Region 1: the negatives' rows, by blocks of negatives.
+        Parallel.forRange(ss, 64, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                Buf.copy(tb, ids[j] * dd, eNeg, j * da, dd);
+                eNeg.set(j * da + dd, -logQNeg[j]);
+            }
+        });
+        // Region 2: per block of users, logits, softmax rows and dU.
         final int fb = bb;
         final int fs = ss;
         final int fd = dd;
-        // Rows are independent: each thread owns whole rows, so the result does not depend on threads.
-        Parallel.forRange(bb, 16, (from, to) -> rows(from, to, fb, fs, fd, ids, targets));
-        logits.set(0, z, 0, bb * ss); // logits now hold dZ
+        Parallel.forRange(bb, 8, (from, to) -> {
+            int n = to - from;
+            for (int i = from; i < to; i++) {
+                Buf.copy(tb, targets[i] * fd, eTrue, i * fd, fd);
+                Buf.copy(u, i * fd, uAug, i * da, fd);
+                uAug.set(i * da + fd, 1.0);
+            }
+            // logits minus log Q in one product: [u, 1] . [e, -log Q]
+            Blas.gemm(false, true, n, fs, da, 1.0, uAug, from * da, da, eNeg, 0, da, 0.0, logits, from * fs, fs);
+            if (isFloat) {
+                rowsFloat((Buf.F) logits, (Buf.F) u, (Buf.F) eTrue, from, to, fb, fs, fd);
+            } else {
+                rowsDouble(logits, u, from, to, fb, fs, fd);
+            }
+            // dU = dZ E_neg + dz0 * e_true
+            Blas.gemm(false, false, n, fd, fs, 1.0, logits, from * fs, fs, eNeg, 0, da, 0.0, dUser, from * fd, fd);
+            double[] row = new double[fd];
+            for (int i = from; i < to; i++) {
+                eTrue.get(i * fd, row, 0, fd);
+                for (int c = 0; c < fd; c++) {
+                    row[c] *= dz0[i];
+                }
+                dUser.add(i * fd, row, 0, fd);
+            }
+        });
+        // Region 3: sampled rows' gradient dZ^T U, by blocks of negatives.
+        Parallel.forRange(ss, 64, (from, to) -> Blas.gemm(true, false, to - from, fd, fb, 1.0, logits, from, fs,
+                u, 0, fd, 0.0, dNeg, from * fd, fd));
         double total = 0;
+        u.get(0, uAll, 0, bb * dd);
         for (int i = 0; i < bb; i++) {
             total += lossRow[i];
             // True rows get dz0 * u.
             tableGrad.add(targets[i], uAll, i * dd, dz0[i]);
         }
-        // dU = dZ E_neg + dz0 * e_true
-        Blas.pgemm(false, false, bb, dd, ss, 1.0, logits, 0, ss, eNeg, 0, dd, 0.0, dUser, 0, dd);
-        for (int i = 0; i < bb * dd; i++) {
-            eAll[i] *= dz0[i / dd];
-        }
-        dUser.add(0, eAll, 0, bb * dd);
-        // Sampled rows get dZ^T U.
-        Blas.pgemm(true, false, ss, dd, bb, 1.0, logits, 0, ss, u, 0, dd, 0.0, dNeg, 0, dd);
         tableGrad.addRows(ids, dNeg);
         return new Result(total / bb, dUser.array());
     }
 
-    /** Softmax cross-entropy and its logit gradient for rows {@code [from, to)}, in place in {@code z}. */
-    private void rows(int from, int to, int bb, int ss, int dd, int[] ids, int[] targets) {
-        double[] zz = z;
+    /** The true logit {@code u_i . e_t(i) - log Q(t(i))}, in double. */
+    private double trueLogit(Buf u, Buf eTrueRows, int i, int dd, double[] ur, double[] er) {
+        u.get(i * dd, ur, 0, dd);
+        eTrueRows.get(i * dd, er, 0, dd);
+        double z = 0;
+        for (int c = 0; c < dd; c++) {
+            z += ur[c] * er[c];
+        }
+        return z - logQTrue[i];
+    }
+
+    /**
+     * Softmax cross-entropy rows {@code [from, to)} in float: logits in, {@code dZ} out (in place in
+     * {@code logits}); the per-row loss and {@code dz0} in double.
+     */
+    private void rowsFloat(Buf.F lg, Buf.F u, Buf.F et, int from, int to, int bb, int ss, int dd) {
+        float[] z = zf;
+        int base = from * ss;
+        lg.get(base, z, base, (to - from) * ss);
+        double[] ur = new double[dd];
+        double[] er = new double[dd];
         for (int i = from; i < to; i++) {
-            double zTrue = 0;
-            int ud = i * dd;
-            for (int c = 0; c < dd; c++) {
-                zTrue += uAll[ud + c] * eAll[ud + c];
-            }
-            zTrue -= logQTrue[i];
+            double zTrue = trueLogit(u, et, i, dd, ur, er);
             int row = i * ss;
-            double max = zTrue;
-            int target = targets[i];
-            for (int j = 0; j < ss; j++) {
-                double v = ids[j] == target ? ACCIDENTAL_HIT_LOGIT : zz[row + j] - logQNeg[j];
-                zz[row + j] = v;
-                if (v > max) {
-                    max = v;
-                }
+            int hit = hitOf[i];
+            if (hit >= 0) {
+                z[row + hit] = Float.NEGATIVE_INFINITY;
             }
-            double sum = Math.exp(zTrue - max);
+            float max = Math.max((float) zTrue, Kernels.max(z, row, ss));
+            double sum = Kernels.expShiftInPlace(z, row, ss, max);
+            if (hit >= 0) {
+                // TensorFlow's -FLT_MAX logit has an exp of exactly 0.
+                sum -= z[row + hit];
+                z[row + hit] = 0f;
+            }
+            double eT = Math.exp(zTrue - max);
+            sum += eT;
+            lossRow[i] = Math.log(sum) + max - zTrue;
+            double scale = 1.0 / (sum * bb);
+            dz0[i] = eT * scale - 1.0 / bb;
+            float fscale = (float) scale;
             for (int j = 0; j < ss; j++) {
-                double e = Math.exp(zz[row + j] - max);
-                zz[row + j] = e;
+                z[row + j] *= fscale;
+            }
+        }
+        lg.set(base, z, base, (to - from) * ss);
+    }
+
+    /** As {@link #rowsFloat} in double with {@link Math#exp}. */
+    private void rowsDouble(Buf lg, Buf u, int from, int to, int bb, int ss, int dd) {
+        double[] z = zd;
+        int base = from * ss;
+        lg.get(base, z, base, (to - from) * ss);
+        double[] ur = new double[dd];
+        double[] er = new double[dd];
+        for (int i = from; i < to; i++) {
+            double zTrue = trueLogit(u, eTrue, i, dd, ur, er);
+            int row = i * ss;
+            int hit = hitOf[i];
+            double max = zTrue;
+            for (int j = 0; j < ss; j++) {
+                double v = j == hit ? ACCIDENTAL_HIT_LOGIT : z[row + j];
+                z[row + j] = v;
+                max = Math.max(max, v);
+            }
+            double eT = Math.exp(zTrue - max);
+            double sum = eT;
+            for (int j = 0; j < ss; j++) {
+                double e = Math.exp(z[row + j] - max);
+                z[row + j] = e;
                 sum += e;
             }
             lossRow[i] = Math.log(sum) + max - zTrue;
             double scale = 1.0 / (sum * bb);
-            dz0[i] = Math.exp(zTrue - max) * scale - 1.0 / bb;
+            dz0[i] = eT * scale - 1.0 / bb;
             for (int j = 0; j < ss; j++) {
-                zz[row + j] *= scale;
+                z[row + j] *= scale;
             }
         }
+        lg.set(base, z, base, (to - from) * ss);
     }
 
-    private void ensure(DataType t, int bb, int ss, int dd) {
+    private void ensure(DataType t, int bb, int ss, int dd, int rows) {
+        if (rows != tableRows) {
+            tableRows = rows;
+            negIndex = new int[rows];
+            java.util.Arrays.fill(negIndex, -1);
+        }
         if (t == type && bb == b && ss == s && dd == d) {
             return;
         }
@@ -161,17 +256,24 @@ public final class SampledSoftmax {
         b = bb;
         s = ss;
         d = dd;
-        eNeg = Buf.zeros(t, ss, dd);
+        eNeg = Buf.zeros(t, ss, dd + 1);
+        uAug = Buf.zeros(t, bb, dd + 1);
         eTrue = Buf.zeros(t, bb, dd);
         logits = Buf.zeros(t, bb, ss);
         dUser = Buf.zeros(t, bb, dd);
         dNeg = Buf.zeros(t, ss, dd);
-        z = new double[bb * ss];
+        if (t == DataType.FLOAT) {
+            zf = new float[bb * ss];
+            zd = new double[0];
+        } else {
+            zd = new double[bb * ss];
+            zf = new float[0];
+        }
         logQNeg = new double[ss];
         uAll = new double[bb * dd];
-        eAll = new double[bb * dd];
         dz0 = new double[bb];
         lossRow = new double[bb];
         logQTrue = new double[bb];
+        hitOf = new int[bb];
     }
 }

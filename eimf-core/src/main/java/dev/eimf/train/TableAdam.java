@@ -88,31 +88,71 @@ public final class TableAdam {
         Buf vb = Buf.of(v);
         if (mode == Mode.LAZY) {
             // Touched rows are distinct, so threads never share a row.
-            Parallel.forRange(grad.size(), 256, (from, to) -> {
-                double[] wr = new double[dim];
-                double[] mr = new double[dim];
-                double[] vr = new double[dim];
-                float[] tmp = new float[dim];
-                double[] g = grad.rawValues();
-                for (int i = from; i < to; i++) {
-                    int base = grad.rowAt(i) * dim;
-                    read(w, base, wr, tmp);
-                    read(mb, base, mr, tmp);
-                    read(vb, base, vr, tmp);
-                    int go = i * dim;
-                    for (int c = 0; c < dim; c++) {
-                        double gc = g[go + c];
-                        double mi = b1 * mr[c] + (1 - b1) * gc;
-                        double vi = b2 * vr[c] + (1 - b2) * gc * gc;
-                        mr[c] = mi;
-                        vr[c] = vi;
-                        wr[c] -= lrT * mi / (Math.sqrt(vi) + eps);
+            if (w instanceof Buf.F) {
+                final float fb1 = (float) b1, fb2 = (float) b2, fc1 = (float) (1 - b1), fc2 = (float) (1 - b2);
+                final float flr = (float) lrT, feps = (float) eps;
+                Parallel.forRange(grad.size(), 256, (from, to) -> {
+                    java.nio.FloatBuffer wn = ((Buf.F) w).nio(), mn = ((Buf.F) mb).nio(), vn = ((Buf.F) vb).nio();
+                    float[] wf = new float[dim];
+                    float[] mf = new float[dim];
+                    float[] vf = new float[dim];
+                    float[] gf = new float[dim];
+                    double[] g = grad.rawValues();
+                    for (int i = from; i < to; i++) {
+                        int base = grad.rowAt(i) * dim;
+                        wn.get(base, wf, 0, dim);
+                        mn.get(base, mf, 0, dim);
+                        vn.get(base, vf, 0, dim);
+                        int go = i * dim;
+                        for (int c = 0; c < dim; c++) {
+                            gf[c] = (float) g[go + c];
+                        }
+                        // float arithmetic, as TensorFlow's Adam on float variables; one store per loop so
+                        // that C2 vectorises each
+                        for (int c = 0; c < dim; c++) {
+                            mf[c] = fb1 * mf[c] + fc1 * gf[c];
+                        }
+                        for (int c = 0; c < dim; c++) {
+                            vf[c] = fb2 * vf[c] + fc2 * gf[c] * gf[c];
+                        }
+                        for (int c = 0; c < dim; c++) {
+                            wf[c] -= flr * mf[c] / ((float) Math.sqrt(vf[c]) + feps);
+                        }
+                        wn.put(base, wf, 0, dim);
+                        mn.put(base, mf, 0, dim);
+                        vn.put(base, vf, 0, dim);
                     }
-                    write(w, base, wr, tmp);
-                    write(mb, base, mr, tmp);
-                    write(vb, base, vr, tmp);
-                }
-            });
+                    java.lang.ref.Reference.reachabilityFence(w);
+                    java.lang.ref.Reference.reachabilityFence(mb);
+                    java.lang.ref.Reference.reachabilityFence(vb);
+                });
+            } else {
+                Parallel.forRange(grad.size(), 256, (from, to) -> {
+                    double[] wr = new double[dim];
+                    double[] mr = new double[dim];
+                    double[] vr = new double[dim];
+                    float[] tmp = new float[dim];
+                    double[] g = grad.rawValues();
+                    for (int i = from; i < to; i++) {
+                        int base = grad.rowAt(i) * dim;
+                        read(w, base, wr, tmp);
+                        read(mb, base, mr, tmp);
+                        read(vb, base, vr, tmp);
+                        int go = i * dim;
+                        for (int c = 0; c < dim; c++) {
+                            double gc = g[go + c];
+                            double mi = b1 * mr[c] + (1 - b1) * gc;
+                            double vi = b2 * vr[c] + (1 - b2) * gc * gc;
+                            mr[c] = mi;
+                            vr[c] = vi;
+                            wr[c] -= lrT * mi / (Math.sqrt(vi) + eps);
+                        }
+                        write(w, base, wr, tmp);
+                        write(mb, base, mr, tmp);
+                        write(vb, base, vr, tmp);
+                    }
+                });
+            }
         } else {
             m.muli(b1);
             v.muli(b2);

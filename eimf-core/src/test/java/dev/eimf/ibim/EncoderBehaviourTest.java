@@ -207,6 +207,63 @@ class EncoderBehaviourTest {
         }
     }
 
+    /**
+     * Work split across threads (user blocks with per-block parameter gradients for SA, per-user
+     * routing for DR and MIND) gives what one thread computes, in double where the gradient checks
+     * run: those use a batch too small to be split, so this carries their proof over to the split path.
+     */
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void splitAcrossThreadsAgreesWithOneThread(EncoderType type) {
+        double[][] mask = new double[40][10];
+        SplittableRandom r = new SplittableRandom(21);
+        for (double[] row : mask) {
+            int len = r.nextInt(11);
+            for (int t = 0; t < len; t++) {
+                row[t] = 1;
+            }
+        }
+        EncoderConfig cfg = EncoderConfig.builder(type).dim(8).numInterests(3).maxLen(10)
+                .dataType(DataType.DOUBLE).build();
+        INDArray x = EncoderTestSupport.input(mask, 8, 0.5, 6, DataType.DOUBLE);
+        INDArray m = EncoderTestSupport.mask(mask, DataType.DOUBLE);
+        INDArray g = EncoderTestSupport.gaussian(7, DataType.DOUBLE, 40, 3, 8);
+        int before = dev.eimf.tensor.Parallel.threads();
+        double[][] ref = null;
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                dev.eimf.tensor.Parallel.setThreads(threads);
+                InterestEncoder enc = Encoders.create(cfg, new SplittableRandom(4));
+                enc.parameters().get(0).value().muli(10); // SA positions large enough to matter
+                InterestEncoder.Pass pass = enc.forward(x, m, true, new SplittableRandom(1));
+                double[] out = flat(pass.interests());
+                double[] dx = flat(pass.backward(g));
+                double[][] got = new double[2 + enc.parameters().size()][];
+                got[0] = out;
+                got[1] = dx;
+                for (int i = 0; i < enc.parameters().size(); i++) {
+                    got[2 + i] = flat(enc.parameters().get(i).grad());
+                }
+                if (ref == null) {
+                    ref = got;
+                } else {
+                    for (int i = 0; i < ref.length; i++) {
+                        assertClose(ref[i], got[i], "part " + i + " with " + threads + " threads");
+                        double scale = 1e-300;
+                        for (double v : ref[i]) {
+                            scale = Math.max(scale, Math.abs(v));
+                        }
+                        for (int j = 0; j < ref[i].length; j++) {
+                            assertEquals(ref[i][j], got[i][j], 1e-12 * scale + 1e-14, "part " + i + "[" + j + "], " + threads + " threads");
+                        }
+                    }
+                }
+            }
+        } finally {
+            dev.eimf.tensor.Parallel.setThreads(before);
+        }
+    }
+
     private static void assertClose(double[] expected, double[] actual, String what) {
         double scale = 0;
         for (double v : expected) {

@@ -126,4 +126,34 @@ class KernelsTest {
         }
         return s;
     }
+
+    @Test
+    void fastExpIsWithinFloatPrecisionAndSumsWhatItWrites() {
+        int n = 200_001;
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = -100f + 188f * i / (n - 1); // -100 .. 88, past both clamps
+        }
+        float[] x = z.clone();
+        double sum = Kernels.expShiftInPlace(z, 0, n, 0f);
+        double worst = 0;
+        double check = 0;
+        for (int i = 0; i < n; i++) {
+            check += z[i];
+            double e = Math.exp(x[i]);
+            if (x[i] >= -87f && x[i] <= 88f) {
+                worst = Math.max(worst, Math.abs(z[i] - e) / e);
+            } else if (x[i] < -87.3f) {
+                assertEquals(0.0, z[i], 2e-38, "clamped below at " + x[i]);
+            }
+        }
+        assertEquals(0.0, worst, 2e-7);
+        assertEquals(check, sum, 1e-9 * check);
+        float[] one = {5f, Float.NEGATIVE_INFINITY, 3f};
+        double s = Kernels.expShiftInPlace(one, 0, 3, 5f);
+        assertEquals(1f, one[0], 0f);
+        assertEquals(Math.exp(-2), one[2], 1e-7);
+        assertEquals(0.0, one[1], 2e-38);
+        assertEquals(1 + Math.exp(-2), s, 1e-6);
+    }
 }

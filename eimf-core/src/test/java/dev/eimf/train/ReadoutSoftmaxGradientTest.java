@@ -155,6 +155,56 @@ class ReadoutSoftmaxGradientTest {
         assertEquals(ld, lf, 1e-5);
     }
 
+    /**
+     * The FLOAT path (float rows, polynomial exp, blocks of users per thread) against the DOUBLE path
+     * that the finite-difference tests prove: loss, dUser and every table row's gradient, on a batch
+     * large enough to be split across threads, with accidental hits and large logits.
+     */
+    @Test
+    void floatPathMatchesDoublePathIncludingGradients() {
+        int n = 400;
+        int d = 16;
+        int b = 53;
+        SplittableRandom r = new SplittableRandom(11);
+        INDArray table = randn(r, n + 1, d).muli(2.0);
+        INDArray user = randn(r, b, d).muli(2.0);
+        int[] targets = new int[b];
+        for (int i = 0; i < b; i++) {
+            targets[i] = 1 + r.nextInt(n);
+        }
+        Candidates negs = new LogUniformSampler(n).sample(150, new SplittableRandom(4));
+        int hits = 0;
+        for (int t : targets) {
+            for (int id : negs.ids()) {
+                hits += id == t ? 1 : 0;
+            }
+        }
+        assertTrue(hits > 0, "the sample should contain accidental hits");
+        for (int threads : new int[] {1, 2, 3}) {
+            int before = dev.eimf.tensor.Parallel.threads();
+            dev.eimf.tensor.Parallel.setThreads(threads);
+            try {
+                TableGradient gd = new TableGradient(n + 1, d);
+                TableGradient gf = new TableGradient(n + 1, d);
+                SampledSoftmax.Result rd = new SampledSoftmax().forwardBackward(user, targets, table, negs, gd);
+                SampledSoftmax.Result rf = new SampledSoftmax().forwardBackward(user.castTo(DataType.FLOAT), targets,
+                        table.castTo(DataType.FLOAT), negs, gf);
+                assertEquals(rd.loss(), rf.loss(), 1e-5 * Math.abs(rd.loss()));
+                double[] dd = rd.dUser().reshape(-1).toDoubleVector();
+                double[] df = rf.dUser().reshape(-1).toDoubleVector();
+                for (int i = 0; i < dd.length; i++) {
+                    assertEquals(dd[i], df[i], 1e-5, "dUser[" + i + "] with " + threads + " threads");
+                }
+                assertArrayEquals(gd.rows(), gf.rows());
+                for (int row : gd.rows()) {
+                    assertArrayEquals(gd.gradientOf(row), gf.gradientOf(row), 1e-5, "table row " + row);
+                }
+            } finally {
+                dev.eimf.tensor.Parallel.setThreads(before);
+            }
+        }
+    }
+
     private static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
