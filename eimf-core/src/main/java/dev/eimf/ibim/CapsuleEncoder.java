@@ -5,6 +5,7 @@ import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.CapsuleRouting;
 import dev.eimf.tensor.Initializers;
 import dev.eimf.tensor.Kernels;
+import dev.eimf.tensor.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -172,12 +173,16 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                 wk.logits[i] = trunc ? Initializers.truncatedGaussian(rng) : rng.nextGaussian();
             }
         } else {
-            for (int t = 0; t < T; t++) {
-                int start = idx.groupStart[t], len = idx.groupSize(t);
-                // u_t = X_t W[t]^T : [len, d] x [d, K*d]
-                Blas.pgemm(false, true, len, rowLen, d, 1.0, wk.xRows, start * d, d,
-                        wv, t * rowLen * d, d, 0.0, wk.u, start * rowLen, rowLen);
-            }
+            // Positions are independent: one parallel region, each thread a range of positions with
+            // single-threaded products (a split product per position would cost a region each).
+            Parallel.forRange(T, 1, (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    int start = idx.groupStart[t], len = idx.groupSize(t);
+                    // u_t = X_t W[t]^T : [len, d] x [d, K*d]
+                    Blas.gemm(false, true, len, rowLen, d, 1.0, wk.xRows, start * d, d,
+                            wv, t * rowLen * d, d, 0.0, wk.u, start * rowLen, rowLen);
+                }
+            });
         }
         CapsuleRouting.Dims dims = new CapsuleRouting.Dims(batch, T, K, d, rowLen, dimsPerUser.kStride());
         CapsuleRouting.forward(dims, wk.u, idx.rowOf, config.routingIterations(), shared ? wk.logits : null,
@@ -244,18 +249,22 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                 Blas.pgemm(true, false, d, d, n, 1.0, wk.xRows, 0, d, wk.dU, 0, d, 1.0, wg, 0, d);
                 Blas.pgemm(false, true, n, d, d, 1.0, wk.dU, 0, d, wv, 0, d, 0.0, wk.dXr, 0, d);
             } else {
-                for (int t = 0; t < T; t++) {
-                    int start = idx.groupStart[t], len = idx.groupSize(t);
-                    if (len == 0) {
-                        continue;
+                // Position t owns dW[t] and its rows of dX: the positions split across threads with
+                // nothing to sum afterwards.
+                Parallel.forRange(T, 1, (t0, t1) -> {
+                    for (int t = t0; t < t1; t++) {
+                        int start = idx.groupStart[t], len = idx.groupSize(t);
+                        if (len == 0) {
+                            continue;
+                        }
+                        int wOff = t * rowLen * d;
+                        // dW[t] += dU_t^T X_t ; dX_t = dU_t W[t]
+                        Blas.gemm(true, false, rowLen, d, len, 1.0, wk.dU, start * rowLen, rowLen,
+                                wk.xRows, start * d, d, 1.0, wg, wOff, d);
+                        Blas.gemm(false, false, len, d, rowLen, 1.0, wk.dU, start * rowLen, rowLen,
+                                wv, wOff, d, 0.0, wk.dXr, start * d, d);
                     }
-                    int wOff = t * rowLen * d;
-                    // dW[t] += dU_t^T X_t ; dX_t = dU_t W[t]
-                    Blas.pgemm(true, false, rowLen, d, len, 1.0, wk.dU, start * rowLen, rowLen,
-                            wk.xRows, start * d, d, 1.0, wg, wOff, d);
-                    Blas.pgemm(false, false, len, d, rowLen, 1.0, wk.dU, start * rowLen, rowLen,
-                            wv, wOff, d, 0.0, wk.dXr, start * d, d);
-                }
+                });
             }
             wk.dx.zero();
             for (int r = 0; r < n; r++) {

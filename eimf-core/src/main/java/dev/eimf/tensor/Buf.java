@@ -292,8 +292,12 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public void zero(int off, int n) {
-            for (int i = off, end = off + n; i < end; i++) {
-                b.put(i, 0f);
+            if (off < 0 || n < 0 || (long) off + n > length()) {
+                throw new IndexOutOfBoundsException("zero(" + off + ", " + n + ") on length " + length());
+            }
+            if (n > 0) {
+                // one memset rather than an element loop
+                new FloatPointer(base).position(off).limit((long) off + n).zero();
             }
             java.lang.ref.Reference.reachabilityFence(this);
         }
@@ -379,8 +383,12 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
 
         @Override
         public void zero(int off, int n) {
-            for (int i = off, end = off + n; i < end; i++) {
-                b.put(i, 0d);
+            if (off < 0 || n < 0 || (long) off + n > length()) {
+                throw new IndexOutOfBoundsException("zero(" + off + ", " + n + ") on length " + length());
+            }
+            if (n > 0) {
+                // one memset rather than an element loop
+                new DoublePointer(base).position(off).limit((long) off + n).zero();
             }
             java.lang.ref.Reference.reachabilityFence(this);
         }
