@@ -157,7 +157,7 @@ public final class SampledSoftmax {
             // True rows get dz0 * u.
             tableGrad.add(targets[i], uAll, i * dd, dz0[i]);
         }
-        tableGrad.addRows(ids, dNeg);
+        tableGrad.addDistinctRows(ids, dNeg);
         return new Result(total / bb, dUser.array());
     }
 

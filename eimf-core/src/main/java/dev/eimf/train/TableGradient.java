@@ -122,6 +122,37 @@ public final class TableGradient {
     }
 
     /**
+     * As {@link #addRows(int[], Buf)} for distinct ids, the additions split across threads: slots are
+     * assigned first (in id order, as the serial form would), then each thread adds a block of rows,
+     * each to its own slot, so the result is the same for any thread count.
+     *
+     * @throws IllegalArgumentException when an id repeats
+     */
+    void addDistinctRows(int[] ids, Buf grads) {
+        int[] slots = new int[ids.length];
+        int start = size;
+        for (int i = 0; i < ids.length; i++) {
+            int before = size;
+            int sl = slot(ids[i]);
+            slots[i] = sl;
+            if (sl >= start && sl < before) { // a slot made earlier in this call
+                throw new IllegalArgumentException("id " + ids[i] + " repeats");
+            }
+        }
+        final double[] vals = values;
+        dev.eimf.tensor.Parallel.forRange(ids.length, 128, (from, to) -> {
+            double[] r = new double[dim];
+            for (int i = from; i < to; i++) {
+                grads.get(i * dim, r, 0, dim);
+                int base = slots[i] * dim;
+                for (int c = 0; c < dim; c++) {
+                    vals[base + c] += r[c];
+                }
+            }
+        });
+    }
+
+    /**
      * Scatter-adds the encoder's input gradient back into the table: position {@code (b, t)} of
      * {@code dX} goes to row {@code ids[b * T + t]}; padding (id 0) is skipped, duplicates are summed.
      *

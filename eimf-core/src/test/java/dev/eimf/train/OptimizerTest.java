@@ -101,4 +101,50 @@ class OptimizerTest {
         assertEquals(1.0, GradientClipping.clipByGlobalNorm(List.of(p), g, 2.0), 1e-12); // under the limit: unchanged
         assertArrayEquals(new double[] {0.6, 0}, p.grad().toDoubleVector(), 1e-12);
     }
+
+    @Test
+    void distinctRowsAddedAcrossThreadsEqualTheSerialForm() {
+        int n = 3000;
+        int d = 8;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        int[] ids = new int[700];
+        boolean[] used = new boolean[n + 1];
+        for (int i = 0; i < ids.length; i++) {
+            int id;
+            do {
+                id = 1 + r.nextInt(n);
+            } while (used[id]);
+            used[id] = true;
+            ids[i] = id;
+        }
+        double[] g = new double[ids.length * d];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = r.nextDouble(-1, 1);
+        }
+        dev.eimf.tensor.Buf grads = dev.eimf.tensor.Buf.of(org.nd4j.linalg.factory.Nd4j.createFromArray(g).reshape(ids.length, d));
+        double[] pre = new double[d];
+        java.util.Arrays.fill(pre, 0.5);
+        int before = dev.eimf.tensor.Parallel.threads();
+        try {
+            TableGradient serial = new TableGradient(n + 1, d);
+            serial.add(ids[10], pre, 0, 1.0); // a row that already has a slot
+            serial.addRows(ids, grads);
+            for (int threads : new int[] {1, 2, 3}) {
+                dev.eimf.tensor.Parallel.setThreads(threads);
+                TableGradient split = new TableGradient(n + 1, d);
+                split.add(ids[10], pre, 0, 1.0);
+                split.addDistinctRows(ids, grads);
+                assertArrayEquals(serial.rows(), split.rows());
+                for (int id : serial.rows()) {
+                    assertArrayEquals(serial.gradientOf(id), split.gradientOf(id), 0.0);
+                }
+            }
+        } finally {
+            dev.eimf.tensor.Parallel.setThreads(before);
+        }
+        TableGradient t = new TableGradient(n + 1, d);
+        int[] twice = {5, 9, 5};
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> t.addDistinctRows(twice, grads));
+    }
 }
