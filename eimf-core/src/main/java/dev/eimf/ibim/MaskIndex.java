@@ -82,4 +82,17 @@ final class MaskIndex {
     int groupSize(int g) {
         return groupStart[g + 1] - groupStart[g];
     }
+
+    /**
+     * End (exclusive) of the run of rows from {@code r} (below {@code end}) whose positions are
+     * consecutive within one user, so that rows {@code r..} map to positions {@code srcOf[r]..} and
+     * can be moved with one bulk copy.
+     */
+    int runEnd(int r, int end) {
+        int e = r + 1;
+        while (e < end && srcOf[e] == srcOf[e - 1] + 1 && srcOf[e] % maxLen != 0) {
+            e++;
+        }
+        return e;
+    }
 }

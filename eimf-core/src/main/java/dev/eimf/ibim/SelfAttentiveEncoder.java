@@ -190,11 +190,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             for (int blk = s0; blk < s1; blk++) {
                 int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
                 int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
-                for (int r = r0; r < r0 + rn; r++) {
-                    int src = idx.srcOf[r];
-                    Buf.copy(xb, src * d, w.xRows, r * d, d);
-                    Buf.copy(xb, src * d, w.xp, r * d, d);
-                    Buf.addTo(p, (src % T) * d, w.xp, r * d, d);
+                for (int r = r0, e; r < r0 + rn; r = e) { // runs of consecutive positions, one copy each
+                    e = idx.runEnd(r, r0 + rn);
+                    int src = idx.srcOf[r], len = (e - r) * d;
+                    Buf.copy(xb, src * d, w.xRows, r * d, len);
+                    Buf.copy(xb, src * d, w.xp, r * d, len);
+                    Buf.addTo(p, (src % T) * d, w.xp, r * d, len);
                 }
                 // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
                 for (int r = r0; r < r0 + rn; r++) {
@@ -343,8 +344,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             Blas.gemm(false, true, rn, d, h, 1.0, w.dHid, r0 * h, h, weight1, 0, h, 0.0, w.dXp, r0 * d, d);
             // positions see only the path through H
             dPos.zero();
-            for (int r = r0; r < r0 + rn; r++) {
-                Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, d);
+            for (int r = r0, e; r < r0 + rn; r = e) {
+                e = idx.runEnd(r, r0 + rn);
+                Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, (e - r) * d);
             }
             // X also feeds V = A^T X directly: dX_b += A_b G_b, then the rows go back to their positions
             for (int b = u0; b < u1; b++) {
@@ -354,8 +356,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
             }
             w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
-            for (int r = r0; r < r0 + rn; r++) {
-                Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, d);
+            for (int r = r0, e; r < r0 + rn; r = e) {
+                e = idx.runEnd(r, r0 + rn);
+                Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, (e - r) * d);
             }
         }
     }
