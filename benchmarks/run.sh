@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks and writes JSON plus a Markdown table (GFLOP/s, fraction of the reference GEMM).
 #
-#   benchmarks/run.sh [short|long] [JMH benchmark regexps and options...]
+#   benchmarks/run.sh [short|medium|long] [JMH benchmark regexps and options...]
 #
 # short: -wi 2 -i 3 -w 1s -r 1s -f 1 (a few minutes on a shared 2-core machine; noisy)
+# medium: -wi 3 -i 8 -w 1s -r 1s -f 1 (a subset in about five minutes on an idle machine)
 # long:  -wi 5 -i 10 -w 2s -r 2s -f 2 (for figures worth quoting; run it on an otherwise idle machine)
 # Extra arguments go to JMH, e.g. `benchmarks/run.sh short EncoderBench -p maxLen=20`; the reference
 # GemmBench is always added so that every table has its denominator.
@@ -14,8 +15,9 @@ mode=${1:-short}
 [ $# -gt 0 ] && shift
 case "$mode" in
   short) opts=(-wi 2 -i 3 -w 1s -r 1s -f 1) ;;
+  medium) opts=(-wi 3 -i 8 -w 1s -r 1s -f 1) ;;
   long) opts=(-wi 5 -i 10 -w 2s -r 2s -f 2) ;;
-  *) echo "usage: $0 [short|long] [JMH args...]" >&2; exit 2 ;;
+  *) echo "usage: $0 [short|medium|long] [JMH args...]" >&2; exit 2 ;;
 esac
 jar=benchmarks/target/benchmarks.jar
 [ -f "$jar" ] || mvn -B -o -q -pl benchmarks -am package -DskipTests

@@ -198,8 +198,11 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     Buf.addTo(p, (src % T) * d, w.xp, r * d, len);
                 }
                 // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
-                for (int r = r0; r < r0 + rn; r++) {
-                    Buf.copy(bias1, 0, w.hid, r * h, h);
+                if (rn > 0) { // one row, then copies that double the filled block
+                    Buf.copy(bias1, 0, w.hid, r0 * h, h);
+                    for (int done = 1; done < rn; done *= 2) {
+                        Buf.copy(w.hid, r0 * h, w.hid, (r0 + done) * h, Math.min(done, rn - done) * h);
+                    }
                 }
                 Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
