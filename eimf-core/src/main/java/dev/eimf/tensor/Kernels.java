@@ -318,10 +318,22 @@ public final class Kernels {
      */
     public static double expShiftInPlace(float[] z, int off, int n, float shift) {
         float[] ks = EXP_SCRATCH.get();
+        if (ks.length < off + n) {
+            ks = new float[Math.max(off + n, 1024)];
+            EXP_SCRATCH.set(ks);
+        }
+        return expShiftInPlace(z, off, n, shift, ks);
+    }
+
+    /**
+     * As {@link #expShiftInPlace(float[], int, int, float)} with the caller's scratch array (at least
+     * {@code off + n} long; elements {@code [off, off+n)} are overwritten), for loops that call it per
+     * row: a thread-local lookup per call showed up in profiles.
+     */
+    public static double expShiftInPlace(float[] z, int off, int n, float shift, float[] ks) {
         int end = off + n;
         if (ks.length < end) {
-            ks = new float[Math.max(end, 1024)];
-            EXP_SCRATCH.set(ks);
+            throw new IllegalArgumentException("scratch holds " + ks.length + " elements, needs " + end);
         }
         // z and the scratch share their index: with different offsets C2 cannot align both and does not vectorise.
         for (int i = off; i < end; i++) {

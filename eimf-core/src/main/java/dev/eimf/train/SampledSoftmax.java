@@ -43,6 +43,8 @@ public final class SampledSoftmax {
     private Buf dUser;
     private Buf dNeg;
     private float[] zf = new float[0];
+    /** Scratch for the exp kernel, indexed like {@code zf} (threads own disjoint rows). */
+    private float[] expScratch = new float[0];
     private double[] zd = new double[0];
     private double[] logQNeg = new double[0];
     private double[] logQTrue = new double[0];
@@ -190,7 +192,7 @@ public final class SampledSoftmax {
                 z[row + hit] = Float.NEGATIVE_INFINITY;
             }
             float max = Math.max((float) zTrue, Kernels.max(z, row, ss));
-            double sum = Kernels.expShiftInPlace(z, row, ss, max);
+            double sum = Kernels.expShiftInPlace(z, row, ss, max, expScratch);
             if (hit >= 0) {
                 // TensorFlow's -FLT_MAX logit has an exp of exactly 0.
                 sum -= z[row + hit];
@@ -264,6 +266,7 @@ public final class SampledSoftmax {
         dNeg = Buf.zeros(t, ss, dd);
         if (t == DataType.FLOAT) {
             zf = new float[bb * ss];
+            expScratch = new float[bb * ss];
             zd = new double[0];
         } else {
             zd = new double[bb * ss];
