@@ -132,7 +132,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 int d = cfg.dim(), h = cfg.hidden(), k = cfg.numInterests();
                 partial = new Buf[blocks][];
                 for (int i = 0; i < blocks; i++) {
-                    partial[i] = new Buf[] {Buf.zeros(t, d, h), Buf.zeros(t, h), Buf.zeros(t, h, k), Buf.zeros(t, k),
+                    partial[i] = new Buf[] {Buf.zeros(t, d, h), Buf.zeros(t, h), Buf.zeros(t, k, h), Buf.zeros(t, k),
                         Buf.zeros(t, cfg.maxLen(), d)};
                 }
             }
@@ -296,9 +296,18 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             });
             // Blocks' parameter gradients, added in block order.
             Buf[] grads = {Buf.of(w1.grad()), Buf.of(b1.grad()), Buf.of(w2.grad()), Buf.of(b2.grad()), Buf.of(pos.grad())};
+            final int h = config.hidden(), K = config.numInterests();
             for (Buf[] blockPart : part) {
                 for (int i = 0; i < grads.length; i++) {
-                    Buf.addTo(blockPart[i], 0, grads[i], 0, grads[i].length());
+                    if (i == 2) { // held transposed [K, h]
+                        for (int k = 0; k < K; k++) {
+                            for (int j = 0; j < h; j++) {
+                                grads[2].add(j * K + k, blockPart[2].get(k * h + j));
+                            }
+                        }
+                    } else {
+                        Buf.addTo(blockPart[i], 0, grads[i], 0, grads[i].length());
+                    }
                 }
             }
             return w.dx.array();
@@ -337,7 +346,14 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             if (rn > 0) {
                 Blas.gemv(false, K, rn, 1.0, w.score, r0, cap, w.ones, 0, 0.0, dB2, 0);
             }
-            Blas.gemm(true, true, h, K, rn, 1.0, w.hid, r0 * h, h, w.score, r0, cap, 0.0, dW2, 0, K);
+            // dW2 column by column (K matrix-vector products), into the transposed [K, h] partial
+            for (int k = 0; k < K; k++) {
+                if (rn > 0) {
+                    Blas.gemv(true, rn, h, 1.0, w.hid, r0 * h, h, w.score, k * cap + r0, 0.0, dW2, k * h);
+                } else {
+                    dW2.zero(k * h, h);
+                }
+            }
             Blas.gemm(true, false, rn, h, K, 1.0, w.score, r0, cap, w.w2t, 0, h, 0.0, w.dHid, r0 * h, h);
             Kernels.tanhBackwardInPlace(w.dHid, w.hid, r0 * h, rn * h);
             if (rn > 0) {
