@@ -97,11 +97,7 @@ public final class ExactItemIndex implements ItemIndex {
 
     /** Starts a builder over an item table {@code [n+1, d]} (float or double); the values are copied. */
     public static Builder builder(INDArray table) {
-        if (table.rank() != 2) {
-            throw new IllegalArgumentException("item table must be 2-d [n+1, d], got shape "
-                    + java.util.Arrays.toString(table.shape()));
-        }
-        return new Builder(dev.eimf.tensor.Buf.toFloatRows(table));
+        return new Builder(IndexInputs.tableRows(table));
     }
 
     @Override
@@ -302,28 +298,8 @@ public final class ExactItemIndex implements ItemIndex {
         return Math.min(n, numItems);
     }
 
-    /** Validates a K x d interest array; returns K. {@code expectK < 0} accepts any K >= 1. */
     private int checkInterests(float[][] v, int expectK, String what) {
-        if (v == null) throw new NullPointerException(what);
-        if (v.length == 0) throw new IllegalArgumentException(what + " has no interest vectors (K = 0)");
-        if (expectK >= 0 && v.length != expectK) {
-            throw new IllegalArgumentException(what + " has K = " + v.length + ", expected " + expectK
-                    + " like the other users of the batch");
-        }
-        for (int q = 0; q < v.length; q++) {
-            float[] row = v[q];
-            if (row == null) throw new NullPointerException(what + "[" + q + "]");
-            if (row.length != dim) {
-                throw new IllegalArgumentException(what + "[" + q + "] has length " + row.length
-                        + ", expected d = " + dim);
-            }
-            for (int j = 0; j < dim; j++) {
-                if (!Float.isFinite(row[j])) {
-                    throw new IllegalArgumentException(what + "[" + q + "][" + j + "] is not finite: " + row[j]);
-                }
-            }
-        }
-        return v.length;
+        return IndexInputs.checkInterests(v, dim, expectK, what);
     }
 
     /** Options for {@link ExactItemIndex}; validated in {@link #build()}. */
@@ -335,28 +311,7 @@ public final class ExactItemIndex implements ItemIndex {
         private int parallelItems = 65536;
 
         private Builder(float[][] table) {
-            if (table == null) throw new NullPointerException("table");
-            if (table.length == 0) {
-                throw new IllegalArgumentException("item table has no rows; row 0 (padding) is required");
-            }
-            if (table[0] == null) throw new NullPointerException("table[0]");
-            dim = table[0].length;
-            if (dim == 0) throw new IllegalArgumentException("item table has d = 0");
-            for (int i = 0; i < table.length; i++) {
-                float[] r = table[i];
-                if (r == null) throw new NullPointerException("table[" + i + "]");
-                if (r.length != dim) {
-                    throw new IllegalArgumentException("item table row " + i + " has length " + r.length
-                            + ", expected d = " + dim);
-                }
-                if (i == 0) continue; // padding is never scored
-                for (int j = 0; j < dim; j++) {
-                    if (!Float.isFinite(r[j])) {
-                        throw new IllegalArgumentException("item table row " + i + ", column " + j
-                                + " is not finite: " + r[j]);
-                    }
-                }
-            }
+            dim = IndexInputs.checkTable(table);
             rows = table;
         }
 

@@ -180,11 +180,7 @@ public final class HnswItemIndex implements ItemIndex {
 
     /** Starts a builder over an item table {@code [n+1, d]} (float or double). */
     public static Builder builder(INDArray table) {
-        if (table.rank() != 2) {
-            throw new IllegalArgumentException("item table must be 2-d [n+1, d], got shape "
-                    + Arrays.toString(table.shape()));
-        }
-        return new Builder(dev.eimf.tensor.Buf.toFloatRows(table));
+        return new Builder(IndexInputs.tableRows(table));
     }
 
     @Override
@@ -316,28 +312,7 @@ public final class HnswItemIndex implements ItemIndex {
     }
 
     private int checkInterests(float[][] v) {
-        if (v == null) {
-            throw new NullPointerException("interests");
-        }
-        if (v.length == 0) {
-            throw new IllegalArgumentException("interests has no interest vectors (K = 0)");
-        }
-        for (int q = 0; q < v.length; q++) {
-            float[] row = v[q];
-            if (row == null) {
-                throw new NullPointerException("interests[" + q + "]");
-            }
-            if (row.length != dim) {
-                throw new IllegalArgumentException("interests[" + q + "] has length " + row.length
-                        + ", expected d = " + dim);
-            }
-            for (int j = 0; j < dim; j++) {
-                if (!Float.isFinite(row[j])) {
-                    throw new IllegalArgumentException("interests[" + q + "][" + j + "] is not finite: " + row[j]);
-                }
-            }
-        }
-        return v.length;
+        return IndexInputs.checkInterests(v, dim, -1, "interests");
     }
 
     /** Graph ordinal {@code o} is item id {@code o + 1}; accepted when not excluded. */
@@ -373,38 +348,7 @@ public final class HnswItemIndex implements ItemIndex {
         private int threads = 1;
 
         private Builder(float[][] table) {
-            if (table == null) {
-                throw new NullPointerException("table");
-            }
-            if (table.length == 0) {
-                throw new IllegalArgumentException("item table has no rows; row 0 (padding) is required");
-            }
-            if (table[0] == null) {
-                throw new NullPointerException("table[0]");
-            }
-            dim = table[0].length;
-            if (dim == 0) {
-                throw new IllegalArgumentException("item table has d = 0");
-            }
-            for (int i = 0; i < table.length; i++) {
-                float[] r = table[i];
-                if (r == null) {
-                    throw new NullPointerException("table[" + i + "]");
-                }
-                if (r.length != dim) {
-                    throw new IllegalArgumentException("item table row " + i + " has length " + r.length
-                            + ", expected d = " + dim);
-                }
-                if (i == 0) {
-                    continue;
-                }
-                for (int j = 0; j < dim; j++) {
-                    if (!Float.isFinite(r[j])) {
-                        throw new IllegalArgumentException("item table row " + i + ", column " + j
-                                + " is not finite: " + r[j]);
-                    }
-                }
-            }
+            dim = IndexInputs.checkTable(table);
             rows = table;
         }
 
