@@ -89,8 +89,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final EncoderConfig cfg;
         /** Per-block parameter gradients (w1, b1, w2, b2, positions), created for the current block count. */
         Buf[][] partial = new Buf[0][];
-        /** Per-block heap scratch. */
-        Scratch[] scratch = new Scratch[0];
+        /** Per-block heap row for the attention softmax. */
+        double[][] softmaxRow = new double[0][];
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
@@ -116,14 +116,11 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             return batch;
         }
 
-        Scratch[] scratch(int blocks) {
-            if (scratch.length != blocks) {
-                scratch = new Scratch[blocks];
-                for (int i = 0; i < blocks; i++) {
-                    scratch[i] = new Scratch(cfg);
-                }
+        double[][] softmaxRows(int blocks) {
+            if (softmaxRow.length != blocks) {
+                softmaxRow = new double[blocks][cfg.maxLen()];
             }
-            return scratch;
+            return softmaxRow;
         }
 
         Buf[][] partials(int blocks) {
@@ -137,15 +134,6 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
             }
             return partial;
-        }
-    }
-
-    /** Heap scratch for one block. */
-    static final class Scratch {
-        final double[] e;
-
-        Scratch(EncoderConfig c) {
-            e = new double[c.maxLen()];
         }
     }
 
@@ -179,7 +167,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         double[] bk = new double[K];
         Buf.of(b2.value()).get(0, bk, 0, K);
         final int blocks = blocks(batch);
-        final Scratch[] scratch = w.scratch(blocks);
+        final double[][] softmaxRow = w.softmaxRows(blocks);
         final int cap = w.batch * T;
         for (int j = 0; j < h; j++) {
             for (int k = 0; k < K; k++) {
@@ -198,12 +186,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     Buf.addTo(p, (src % T) * d, w.xp, r * d, len);
                 }
                 // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
-                if (rn > 0) { // one row, then copies that double the filled block
-                    Buf.copy(bias1, 0, w.hid, r0 * h, h);
-                    for (int done = 1; done < rn; done *= 2) {
-                        Buf.copy(w.hid, r0 * h, w.hid, (r0 + done) * h, Math.min(done, rn - done) * h);
-                    }
-                }
+                Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
                 Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
                 // S^T row by row: K matrix-vector products beat one product with K columns (BLAS does
@@ -214,7 +197,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     }
                 }
                 for (int b = u0; b < u1; b++) {
-                    attend(w, idx, b, bk, scratch[blk].e);
+                    attend(w, idx, b, bk, softmaxRow[blk]);
                 }
             }
         });

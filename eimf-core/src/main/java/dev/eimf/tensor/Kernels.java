@@ -14,8 +14,20 @@ public final class Kernels {
 
     /** Writes {@code bias} into every row of a row-major {@code rows x cols} block at offset 0. */
     public static void fillRows(Buf z, int rows, int cols, Buf bias) {
-        for (int r = 0; r < rows; r++) {
-            Buf.copy(bias, 0, z, r * cols, cols);
+        fillRows(z, 0, rows, cols, bias);
+    }
+
+    /**
+     * Writes {@code bias} into every row of a row-major {@code rows x cols} block at element {@code off}:
+     * one row, then copies that double the filled part (log2(rows) bulk copies rather than one per row).
+     */
+    public static void fillRows(Buf z, int off, int rows, int cols, Buf bias) {
+        if (rows <= 0) {
+            return;
+        }
+        Buf.copy(bias, 0, z, off, cols);
+        for (int done = 1; done < rows; done *= 2) {
+            Buf.copy(z, off, z, off + done * cols, Math.min(done, rows - done) * cols);
         }
     }
 
@@ -302,33 +314,18 @@ public final class Kernels {
         return Math.max(Math.max(Math.max(m0, m1), Math.max(m2, m3)), Math.max(Math.max(m4, m5), Math.max(m6, m7)));
     }
 
-    private static final ThreadLocal<float[]> EXP_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-
     /**
      * {@code z[i] = exp(z[i] - shift)} for {@code i} in {@code [off, off+n)}, returning the sum of the
      * results. Cephes' single-precision {@code expf} polynomial after a range reduction by powers of 2
-     * (relative error below 1e-7 against {@link Math#exp}). Arguments above 88 are taken as 88; below
+     * (relative error below 2e-7 against {@link Math#exp}). Arguments above 88 are taken as 88; below
      * -87.3 (including negative infinity) give about 1.2e-38 instead of a smaller value or 0, so callers
      * that need an exact 0 set it afterwards.
      *
      * <p>Two passes because C2 vectorises the polynomial but not the bit reinterpretation that makes
-     * {@code 2^k}: the first pass (vectorised) leaves the polynomial in {@code z} and {@code k} in a
-     * scratch array, the second scales and sums; about 3 ns per element here against 17 for
-     * {@link Math#exp} in double.
-     */
-    public static double expShiftInPlace(float[] z, int off, int n, float shift) {
-        float[] ks = EXP_SCRATCH.get();
-        if (ks.length < off + n) {
-            ks = new float[Math.max(off + n, 1024)];
-            EXP_SCRATCH.set(ks);
-        }
-        return expShiftInPlace(z, off, n, shift, ks);
-    }
-
-    /**
-     * As {@link #expShiftInPlace(float[], int, int, float)} with the caller's scratch array (at least
-     * {@code off + n} long; elements {@code [off, off+n)} are overwritten), for loops that call it per
-     * row: a thread-local lookup per call showed up in profiles.
+     * {@code 2^k}: the first pass (vectorised) leaves the polynomial in {@code z} and {@code k} in the
+     * scratch array {@code ks} (at least {@code off + n} long, indexed like {@code z}; elements
+     * {@code [off, off+n)} are overwritten), the second scales and sums; about 3 ns per element here
+     * against 17 for {@link Math#exp} in double.
      */
     public static double expShiftInPlace(float[] z, int off, int n, float shift, float[] ks) {
         int end = off + n;

@@ -19,6 +19,8 @@ public final class TableGradient {
     private double[] values;
     private int size;
     private final double[] row;
+    /** Slots of the rows of the current {@link #addDistinctRows} call (kept between calls). */
+    private int[] slotScratch = new int[0];
 
     /**
      * @param tableSize number of table rows (items + 1)
@@ -129,7 +131,10 @@ public final class TableGradient {
      * @throws IllegalArgumentException when an id repeats
      */
     void addDistinctRows(int[] ids, Buf grads) {
-        int[] slots = new int[ids.length];
+        if (slotScratch.length < ids.length) {
+            slotScratch = new int[ids.length];
+        }
+        final int[] slots = slotScratch;
         int start = size;
         for (int i = 0; i < ids.length; i++) {
             int before = size;

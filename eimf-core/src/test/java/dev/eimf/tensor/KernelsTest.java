@@ -135,7 +135,7 @@ class KernelsTest {
             z[i] = -100f + 188f * i / (n - 1); // -100 .. 88, past both clamps
         }
         float[] x = z.clone();
-        double sum = Kernels.expShiftInPlace(z, 0, n, 0f);
+        double sum = Kernels.expShiftInPlace(z, 0, n, 0f, new float[n]);
         double worst = 0;
         double check = 0;
         for (int i = 0; i < n; i++) {
@@ -150,7 +150,7 @@ class KernelsTest {
         assertEquals(0.0, worst, 2e-7);
         assertEquals(check, sum, 1e-9 * check);
         float[] one = {5f, Float.NEGATIVE_INFINITY, 3f};
-        double s = Kernels.expShiftInPlace(one, 0, 3, 5f);
+        double s = Kernels.expShiftInPlace(one, 0, 3, 5f, new float[3]);
         assertEquals(1f, one[0], 0f);
         assertEquals(Math.exp(-2), one[2], 1e-7);
         assertEquals(0.0, one[1], 2e-38);
