@@ -103,9 +103,20 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final double[] s;         // [B*K*d]
         final double[] logits;    // [B*K*T] (MIND)
         final Buf ones;           // [max(B*T, B*K)] of 1, for column sums
+        final EncoderConfig cfg;
+        final boolean shared;
+        /** Per-block routing scratch, created for the current block count. */
+        CapsuleRouting.Scratch[] scratch = new CapsuleRouting.Scratch[0];
+        /**
+         * Per-block parameter gradients, created for the current block count: MIND {@code w, b}, then the
+         * projection's {@code w, b} if configured. DR's map gradient is written by positions, not blocks.
+         */
+        Buf[][] partial = new Buf[0][];
 
         Work(EncoderConfig c, int batch, boolean shared) {
             this.batch = batch;
+            this.cfg = c;
+            this.shared = shared;
             var t = c.dataType();
             int n = batch * c.maxLen(), d = c.dim(), k = c.numInterests();
             int rowLen = shared ? d : k * d;
@@ -128,6 +139,37 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         @Override
         public int batch() {
             return batch;
+        }
+
+        CapsuleRouting.Scratch[] scratch(int blocks, CapsuleRouting.Dims dims) {
+            if (scratch.length != blocks) {
+                scratch = new CapsuleRouting.Scratch[blocks];
+                for (int i = 0; i < blocks; i++) {
+                    scratch[i] = new CapsuleRouting.Scratch(dims);
+                }
+            }
+            return scratch;
+        }
+
+        Buf[][] partials(int blocks) {
+            if (partial.length != blocks) {
+                var t = cfg.dataType();
+                int d = cfg.dim();
+                partial = new Buf[blocks][];
+                for (int i = 0; i < blocks; i++) {
+                    java.util.List<Buf> l = new ArrayList<>();
+                    if (shared) {
+                        l.add(Buf.zeros(t, d, d));
+                        l.add(Buf.zeros(t, d));
+                    }
+                    if (cfg.reluProjection()) {
+                        l.add(Buf.zeros(t, d, d));
+                        l.add(Buf.zeros(t, d));
+                    }
+                    partial[i] = l.toArray(new Buf[0]);
+                }
+            }
+            return partial;
         }
     }
 
@@ -160,19 +202,45 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
         MaskIndex idx = MaskIndex.of(mask, batch, T, shared);
         Work wk = acquire(batch);
-        final int n = idx.rows;
         final int rowLen = dimsPerUser.rowLen();
+        final CapsuleRouting.Dims dims = new CapsuleRouting.Dims(batch, T, K, d, rowLen, dimsPerUser.kStride());
+        final int blocks = SelfAttentiveEncoder.blocks(batch);
+        final CapsuleRouting.Scratch[] scratch = wk.scratch(blocks, dims);
+        final int iterations = config.routingIterations();
+        final Buf xb = Buf.ofCopyIfNeeded(x);
+        final Buf wv = Buf.of(w.value());
+        final Buf pw = projW == null ? null : Buf.of(projW.value());
+        final Buf pb = projB == null ? null : Buf.of(projB.value());
 
-        gatherRows(Buf.ofCopyIfNeeded(x), idx, d, wk.xRows);
-        Buf wv = Buf.of(w.value());
         if (shared) {
-            Blas.pgemm(false, false, n, d, d, 1.0, wk.xRows, 0, d, wv, 0, d, 0.0, wk.u, 0, d);
-            Kernels.addBias(wk.u, n, d, Buf.of(bias.value()));
+            // Drawn before the parallel region: the draws' order must not depend on the threads.
             boolean trunc = config.truncatedRoutingLogits();
             for (int i = 0; i < wk.logits.length; i++) {
                 wk.logits[i] = trunc ? Initializers.truncatedGaussian(rng) : rng.nextGaussian();
             }
+            final Buf bv = Buf.of(bias.value());
+            // One region: each thread maps, routes and projects a block of users on its own rows, so the
+            // rows stay in its cache from one step to the next.
+            Parallel.forRange(blocks, 1, (s0, s1) -> {
+                for (int blk = s0; blk < s1; blk++) {
+                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
+                    int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+                    for (int r = r0, e; r < r0 + rn; r = e) {
+                        e = idx.runEnd(r, r0 + rn);
+                        Buf.copy(xb, idx.srcOf[r] * d, wk.xRows, r * d, (e - r) * d);
+                    }
+                    // u = X Wm + bm, the bias pre-filled
+                    Kernels.fillRows(wk.u, r0 * d, rn, d, bv);
+                    if (rn > 0) {
+                        Blas.gemm(false, false, rn, d, d, 1.0, wk.xRows, r0 * d, d, wv, 0, d, 1.0, wk.u, r0 * d, d);
+                    }
+                    CapsuleRouting.forwardUsers(dims, wk.u, idx.rowOf, iterations, wk.logits, fixedCoupling,
+                            wk.coupling, wk.s, wk.caps, u0, u1, scratch[blk]);
+                    project(wk, u0, u1, pw, pb);
+                }
+            });
         } else {
+            gatherRows(xb, idx, d, wk.xRows);
             // Positions are independent: one parallel region, each thread a range of positions with
             // single-threaded products (a split product per position would cost a region each).
             Parallel.forRange(T, 1, (t0, t1) -> {
@@ -183,15 +251,30 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                             wv, t * rowLen * d, d, 0.0, wk.u, start * rowLen, rowLen);
                 }
             });
-        }
-        CapsuleRouting.Dims dims = new CapsuleRouting.Dims(batch, T, K, d, rowLen, dimsPerUser.kStride());
-        CapsuleRouting.forward(dims, wk.u, idx.rowOf, config.routingIterations(), shared ? wk.logits : null,
-                fixedCoupling, wk.coupling, wk.s, wk.caps);
-        if (projW != null) {
-            Blas.pgemm(false, false, batch * K, d, d, 1.0, wk.caps, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.out, 0, d);
-            Kernels.addBiasRelu(wk.out, batch * K, d, Buf.of(projB.value()));
+            Parallel.forRange(blocks, 1, (s0, s1) -> {
+                for (int blk = s0; blk < s1; blk++) {
+                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
+                    CapsuleRouting.forwardUsers(dims, wk.u, idx.rowOf, iterations, null, fixedCoupling,
+                            wk.coupling, wk.s, wk.caps, u0, u1, scratch[blk]);
+                    project(wk, u0, u1, pw, pb);
+                }
+            });
         }
         return new CapsulePass(this, wk, idx, dims);
+    }
+
+    /** The ReLU projection {@code out = relu(caps Wp + bp)} of users {@code [u0, u1)}, if configured. */
+    private void project(Work wk, int u0, int u1, Buf pw, Buf pb) {
+        if (pw == null) {
+            return;
+        }
+        int d = config.dim(), K = config.numInterests();
+        int rows = (u1 - u0) * K, off = u0 * K * d;
+        Kernels.fillRows(wk.out, off, rows, d, pb);
+        if (rows > 0) {
+            Blas.gemm(false, false, rows, d, d, 1.0, wk.caps, off, d, pw, 0, d, 1.0, wk.out, off, d);
+        }
+        Kernels.reluInPlace(wk.out, off, rows * d);
     }
 
     /** A forward pass of {@link CapsuleEncoder}. */
@@ -228,27 +311,21 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         public INDArray backward(INDArray dInterests) {
             Work wk = ws();
             Buf g = checkGrad(dInterests, idx.batch);
-            final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
+            final int d = config.dim(), T = config.maxLen();
             final int n = idx.rows, batch = idx.batch, rowLen = dims.rowLen();
-
-            Buf dCaps = g;
-            if (projW != null) {
-                Buf.copy(g, 0, wk.dProj, 0, batch * K * d);
-                Kernels.reluBackwardInPlace(wk.dProj, wk.out, batch * K * d);
-                Kernels.addColumnSums(wk.dProj, batch * K, d, wk.ones, Buf.of(projB.grad()), 0);
-                Blas.pgemm(true, false, d, d, batch * K, 1.0, wk.caps, 0, d, wk.dProj, 0, d, 1.0, Buf.of(projW.grad()), 0, d);
-                Blas.pgemm(false, true, batch * K, d, d, 1.0, wk.dProj, 0, d, Buf.of(projW.value()), 0, d, 0.0, wk.dCaps, 0, d);
-                dCaps = wk.dCaps;
-            }
-            CapsuleRouting.backward(dims, idx.rowOf, wk.coupling, wk.s, dCaps, wk.dU);
-
-            Buf wv = Buf.of(w.value());
-            Buf wg = Buf.of(w.grad());
-            if (shared) {
-                Kernels.addColumnSums(wk.dU, n, d, wk.ones, Buf.of(bias.grad()), 0);
-                Blas.pgemm(true, false, d, d, n, 1.0, wk.xRows, 0, d, wk.dU, 0, d, 1.0, wg, 0, d);
-                Blas.pgemm(false, true, n, d, d, 1.0, wk.dU, 0, d, wv, 0, d, 0.0, wk.dXr, 0, d);
-            } else {
+            final int blocks = SelfAttentiveEncoder.blocks(batch);
+            final CapsuleRouting.Scratch[] scratch = wk.scratch(blocks, dims);
+            final Buf[][] part = wk.partials(blocks);
+            final Buf wv = Buf.of(w.value());
+            final Buf pw = projW == null ? null : Buf.of(projW.value());
+            Parallel.forRange(blocks, 1, (s0, s1) -> {
+                for (int blk = s0; blk < s1; blk++) {
+                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
+                    backwardBlock(wk, g, part[blk], u0, u1, wv, pw, scratch[blk]);
+                }
+            });
+            if (!shared) {
+                Buf wg = Buf.of(w.grad());
                 // Position t owns dW[t] and its rows of dX: the positions split across threads with
                 // nothing to sum afterwards.
                 Parallel.forRange(T, 1, (t0, t1) -> {
@@ -265,12 +342,76 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                                 wv, wOff, d, 0.0, wk.dXr, start * d, d);
                     }
                 });
+                wk.dx.zero();
+                for (int r = 0; r < n; r++) {
+                    Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, d);
+                }
             }
-            wk.dx.zero();
-            for (int r = 0; r < n; r++) {
-                Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, d);
+            // Blocks' parameter gradients, added in block order.
+            List<Buf> grads = new ArrayList<>();
+            if (shared) {
+                grads.add(Buf.of(w.grad()));
+                grads.add(Buf.of(bias.grad()));
+            }
+            if (projW != null) {
+                grads.add(Buf.of(projW.grad()));
+                grads.add(Buf.of(projB.grad()));
+            }
+            for (Buf[] blockPart : part) {
+                for (int i = 0; i < grads.size(); i++) {
+                    Buf.addTo(blockPart[i], 0, grads.get(i), 0, grads.get(i).length());
+                }
             }
             return wk.dx.array();
+        }
+
+        /**
+         * Backward for users {@code [u0, u1)}: the projection and the routing; for MIND also the map and
+         * the block's rows of dX. Parameter gradients go to {@code part} (overwritten).
+         */
+        private void backwardBlock(Work wk, Buf g, Buf[] part, int u0, int u1, Buf wv, Buf pw,
+                                   CapsuleRouting.Scratch sc) {
+            final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
+            final int rows = (u1 - u0) * K, off = u0 * K * d;
+            int p = 0;
+            Buf dCaps = g;
+            if (shared) {
+                p = 2;
+            }
+            if (pw != null) {
+                Buf dPw = part[p], dPb = part[p + 1];
+                Buf.copy(g, off, wk.dProj, off, rows * d);
+                Kernels.reluBackwardInPlace(wk.dProj, wk.out, off, rows * d);
+                if (rows > 0) {
+                    Blas.gemv(true, rows, d, 1.0, wk.dProj, off, d, wk.ones, 0, 0.0, dPb, 0);
+                    Blas.gemm(true, false, d, d, rows, 1.0, wk.caps, off, d, wk.dProj, off, d, 0.0, dPw, 0, d);
+                    Blas.gemm(false, true, rows, d, d, 1.0, wk.dProj, off, d, pw, 0, d, 0.0, wk.dCaps, off, d);
+                } else {
+                    dPw.zero();
+                    dPb.zero();
+                }
+                dCaps = wk.dCaps;
+            }
+            CapsuleRouting.backwardUsers(dims, idx.rowOf, wk.coupling, wk.s, dCaps, wk.dU, u0, u1, sc);
+            if (!shared) {
+                return;
+            }
+            Buf dW = part[0], dB = part[1];
+            int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+            if (rn > 0) {
+                // db = column sums of dU; dW = X^T dU; dX = dU W^T, on the block's rows
+                Blas.gemv(true, rn, d, 1.0, wk.dU, r0 * d, d, wk.ones, 0, 0.0, dB, 0);
+                Blas.gemm(true, false, d, d, rn, 1.0, wk.xRows, r0 * d, d, wk.dU, r0 * d, d, 0.0, dW, 0, d);
+                Blas.gemm(false, true, rn, d, d, 1.0, wk.dU, r0 * d, d, wv, 0, d, 0.0, wk.dXr, r0 * d, d);
+            } else {
+                dW.zero();
+                dB.zero();
+            }
+            wk.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            for (int r = r0, e; r < r0 + rn; r = e) {
+                e = idx.runEnd(r, r0 + rn);
+                Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, (e - r) * d);
+            }
         }
     }
 }

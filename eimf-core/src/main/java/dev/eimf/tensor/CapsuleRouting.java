@@ -45,7 +45,47 @@ public final class CapsuleRouting {
     }
 
     /**
-     * Runs the routing.
+     * Per-thread scratch for routing one user at a time. Not thread-safe: one per thread (or per block of
+     * users run by one thread).
+     */
+    public static final class Scratch {
+        private final int d;
+        private final int kCount;
+        final double[][] uu;
+        final double[][] s;
+        final double[][] vv;
+        final double[] logits;
+        final double[] c;
+        final int[] pos;
+        final double[] dvv;
+        final double[][] ds;
+        final double[] vec;
+
+        /** Scratch for routing problems of these dimensions (the batch size does not matter). */
+        public Scratch(Dims dims) {
+            int T = dims.maxLen(), K = dims.numInterests();
+            this.d = dims.dim();
+            this.kCount = K;
+            int vecsPerPos = dims.kStride() == 0 ? 1 : K;
+            uu = new double[T * vecsPerPos][d];
+            s = new double[K][d];
+            vv = new double[K][d];
+            logits = new double[K * T];
+            c = new double[K * T];
+            pos = new int[T];
+            dvv = new double[K * d];
+            ds = new double[K][d];
+            vec = new double[d];
+        }
+
+        boolean fits(Dims dims) {
+            int vecsPerPos = dims.kStride() == 0 ? 1 : dims.numInterests();
+            return dims.dim() == d && dims.numInterests() == kCount && uu.length == dims.maxLen() * vecsPerPos;
+        }
+    }
+
+    /**
+     * Runs the routing for the whole batch, users split across {@link Parallel} threads.
      *
      * @param u              packed prediction vectors (see the class comment)
      * @param rowOf          [B*T] row of each position, -1 for padding
@@ -62,79 +102,93 @@ public final class CapsuleRouting {
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
         }
-        final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
+        Parallel.forRange(dims.batch(), 8, (from, to) -> forwardUsers(dims, u, rowOf, iterations, initLogits,
+                fixedCoupling, couplingOut, sOut, v, from, to, new Scratch(dims)));
+    }
+
+    /**
+     * {@link #forward} for users {@code [from, to)} on the calling thread, with the caller's scratch: for
+     * encoders that run the routing inside their own parallel region.
+     */
+    public static void forwardUsers(Dims dims, Buf u, int[] rowOf, int iterations, double[] initLogits,
+                                    double[] fixedCoupling, double[] couplingOut, double[] sOut, Buf v,
+                                    int from, int to, Scratch sc) {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        }
+        if (!sc.fits(dims)) {
+            throw new IllegalArgumentException("scratch made for other dimensions than " + dims);
+        }
+        final int T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
         final int rowLen = dims.rowLen();
         final boolean sharedU = dims.kStride() == 0;
         final int vecsPerPos = sharedU ? 1 : K;
         // Every d-vector in its own array and every inner loop indexed by j alone: that is the form
         // in which C2 vectorises (it gives up on differing offsets into possibly aliased arrays).
-        // Users are independent: each thread owns whole users and its own scratch.
-        Parallel.forRange(B, 8, (from, to) -> {
-            double[][] uu = new double[T * vecsPerPos][d];
-            double[][] s = new double[K][d];
-            double[][] vv = new double[K][d];
-            double[] logits = new double[K * T];
-            double[] c = new double[K * T];
-            int[] pos = new int[T];
-            for (int b = from; b < to; b++) {
-                int n = 0;
-                for (int t = 0; t < T; t++) {
-                    int r = rowOf[b * T + t];
-                    if (r >= 0) {
-                        for (int q = 0; q < vecsPerPos; q++) {
-                            u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
-                        }
-                        pos[n++] = t;
+        final double[][] uu = sc.uu;
+        final double[][] s = sc.s;
+        final double[][] vv = sc.vv;
+        final double[] logits = sc.logits;
+        final double[] c = sc.c;
+        final int[] pos = sc.pos;
+        for (int b = from; b < to; b++) {
+            int n = 0;
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r >= 0) {
+                    for (int q = 0; q < vecsPerPos; q++) {
+                        u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
                     }
+                    pos[n++] = t;
                 }
-                // logits and coupling in local layout [k][i] over the n real positions
+            }
+            // logits and coupling in local layout [k][i] over the n real positions
+            for (int k = 0; k < K; k++) {
+                for (int i = 0; i < n; i++) {
+                    int g = (b * K + k) * T + pos[i];
+                    logits[k * n + i] = initLogits == null ? 0.0 : initLogits[g];
+                    c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
+                }
+            }
+            int rounds = fixedCoupling == null ? iterations : 1;
+            for (int it = 0; it < rounds; it++) {
+                if (fixedCoupling == null) {
+                    softmaxOverInterests(logits, c, K, n);
+                }
                 for (int k = 0; k < K; k++) {
+                    double[] sk = s[k];
+                    java.util.Arrays.fill(sk, 0.0);
                     for (int i = 0; i < n; i++) {
-                        int g = (b * K + k) * T + pos[i];
-                        logits[k * n + i] = initLogits == null ? 0.0 : initLogits[g];
-                        c[k * n + i] = fixedCoupling == null ? 0.0 : fixedCoupling[g];
+                        double cki = c[k * n + i];
+                        double[] ui = uu[sharedU ? i : i * K + k];
+                        for (int j = 0; j < d; j++) {
+                            sk[j] += cki * ui[j];
+                        }
                     }
+                    Kernels.squash(sk, 0, d, vv[k], 0);
                 }
-                int rounds = fixedCoupling == null ? iterations : 1;
-                for (int it = 0; it < rounds; it++) {
-                    if (fixedCoupling == null) {
-                        softmaxOverInterests(logits, c, K, n);
-                    }
+                if (it < rounds - 1) {
                     for (int k = 0; k < K; k++) {
-                        double[] sk = s[k];
-                        java.util.Arrays.fill(sk, 0.0);
+                        double[] vk = vv[k];
                         for (int i = 0; i < n; i++) {
-                            double cki = c[k * n + i];
-                            double[] ui = uu[sharedU ? i : i * K + k];
-                            for (int j = 0; j < d; j++) {
-                                sk[j] += cki * ui[j];
-                            }
+                            logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
                         }
-                        Kernels.squash(sk, 0, d, vv[k], 0);
-                    }
-                    if (it < rounds - 1) {
-                        for (int k = 0; k < K; k++) {
-                            double[] vk = vv[k];
-                            for (int i = 0; i < n; i++) {
-                                logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
-                            }
-                        }
-                    }
-                }
-                int sOff = b * K * d;
-                for (int k = 0; k < K; k++) {
-                    System.arraycopy(s[k], 0, sOut, sOff + k * d, d);
-                    v.set(sOff + k * d, vv[k], 0, d);
-                }
-                int cb = b * K * T;
-                java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
-                for (int k = 0; k < K; k++) {
-                    for (int i = 0; i < n; i++) {
-                        couplingOut[cb + k * T + pos[i]] = c[k * n + i];
                     }
                 }
             }
-        });
+            int sOff = b * K * d;
+            for (int k = 0; k < K; k++) {
+                System.arraycopy(s[k], 0, sOut, sOff + k * d, d);
+                v.set(sOff + k * d, vv[k], 0, d);
+            }
+            int cb = b * K * T;
+            java.util.Arrays.fill(couplingOut, cb, cb + K * T, 0.0);
+            for (int k = 0; k < K; k++) {
+                for (int i = 0; i < n; i++) {
+                    couplingOut[cb + k * T + pos[i]] = c[k * n + i];
+                }
+            }
+        }
     }
 
     /** Dot product with eight accumulators, to break the floating-point add chain. */
@@ -176,7 +230,8 @@ public final class CapsuleRouting {
     }
 
     /**
-     * Backward of the last routing step with the coupling held constant (see the class comment).
+     * Backward of the last routing step with the coupling held constant (see the class comment), users
+     * split across {@link Parallel} threads.
      *
      * @param coupling [B*K*T] the forward pass's last coupling
      * @param s        [B*K*d] the forward pass's last pre-squash capsules
@@ -184,46 +239,54 @@ public final class CapsuleRouting {
      * @param du       packed buffer like {@code u}; rows of real positions are overwritten with the gradient
      */
     public static void backward(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du) {
-        final int B = dims.batch(), T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
+        Parallel.forRange(dims.batch(), 8, (from, to) -> backwardUsers(dims, rowOf, coupling, s, dv, du, from, to,
+                new Scratch(dims)));
+    }
+
+    /** {@link #backward} for users {@code [from, to)} on the calling thread, with the caller's scratch. */
+    public static void backwardUsers(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du,
+                                     int from, int to, Scratch sc) {
+        if (!sc.fits(dims)) {
+            throw new IllegalArgumentException("scratch made for other dimensions than " + dims);
+        }
+        final int T = dims.maxLen(), K = dims.numInterests(), d = dims.dim();
         final int rowLen = dims.rowLen();
         final boolean sharedU = dims.kStride() == 0;
-        Parallel.forRange(B, 8, (from, to) -> {
-            double[] dvv = new double[K * d];
-            double[][] ds = new double[K][d];
-            double[] vec = new double[d];
-            for (int b = from; b < to; b++) {
-                int sOff = b * K * d;
-                dv.get(sOff, dvv, 0, K * d);
-                for (int k = 0; k < K; k++) {
-                    Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
+        final double[] dvv = sc.dvv;
+        final double[][] ds = sc.ds;
+        final double[] vec = sc.vec;
+        for (int b = from; b < to; b++) {
+            int sOff = b * K * d;
+            dv.get(sOff, dvv, 0, K * d);
+            for (int k = 0; k < K; k++) {
+                Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
+            }
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r < 0) {
+                    continue;
                 }
-                for (int t = 0; t < T; t++) {
-                    int r = rowOf[b * T + t];
-                    if (r < 0) {
-                        continue;
-                    }
+                if (sharedU) {
+                    java.util.Arrays.fill(vec, 0.0);
+                }
+                for (int k = 0; k < K; k++) {
+                    double ckt = coupling[(b * K + k) * T + t];
+                    double[] dsk = ds[k];
                     if (sharedU) {
-                        java.util.Arrays.fill(vec, 0.0);
-                    }
-                    for (int k = 0; k < K; k++) {
-                        double ckt = coupling[(b * K + k) * T + t];
-                        double[] dsk = ds[k];
-                        if (sharedU) {
-                            for (int j = 0; j < d; j++) {
-                                vec[j] += ckt * dsk[j];
-                            }
-                        } else {
-                            for (int j = 0; j < d; j++) {
-                                vec[j] = ckt * dsk[j];
-                            }
-                            du.set(r * rowLen + k * d, vec, 0, d);
+                        for (int j = 0; j < d; j++) {
+                            vec[j] += ckt * dsk[j];
                         }
+                    } else {
+                        for (int j = 0; j < d; j++) {
+                            vec[j] = ckt * dsk[j];
+                        }
+                        du.set(r * rowLen + k * d, vec, 0, d);
                     }
-                    if (sharedU) {
-                        du.set(r * rowLen, vec, 0, d);
-                    }
+                }
+                if (sharedU) {
+                    du.set(r * rowLen, vec, 0, d);
                 }
             }
-        });
+        }
     }
 }

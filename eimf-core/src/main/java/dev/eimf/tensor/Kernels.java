@@ -215,23 +215,61 @@ public final class Kernels {
         }
     }
 
-    /** {@code x[i] = max(x[i] + bias[i % cols], 0)} in place over a row-major {@code rows x cols} block. */
+    /**
+     * {@code x[i] = max(x[i] + bias[i % cols], 0)} in place over a row-major {@code rows x cols} block (NaN
+     * stays NaN). {@link Math#max} rather than a comparison: with mixed signs the branch mispredicts,
+     * and C2 vectorises the intrinsic (0.5 against 1.6 ns per element here).
+     */
     public static void addBiasRelu(Buf x, int rows, int cols, Buf bias) {
+        // Row by row through heap arrays: element accessors on the native buffer cost several times more.
+        double[] bv = new double[cols];
+        bias.get(0, bv, 0, cols);
+        double[] row = new double[cols];
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
+            x.get(r * cols, row, 0, cols);
             for (int j = 0; j < cols; j++) {
-                double v = x.get(o + j) + bias.get(j);
-                x.set(o + j, v > 0 ? v : 0.0);
+                row[j] = Math.max(row[j] + bv[j], 0.0);
             }
+            x.set(r * cols, row, 0, cols);
         }
     }
 
     /** {@code g[i] = y[i] > 0 ? g[i] : 0}: the ReLU backward from its output {@code y}. */
     public static void reluBackwardInPlace(Buf g, Buf y, int n) {
-        for (int i = 0; i < n; i++) {
-            if (!(y.get(i) > 0)) {
-                g.set(i, 0.0);
+        reluBackwardInPlace(g, y, 0, n);
+    }
+
+    /**
+     * {@code g[i] = y[i] > 0 ? g[i] : 0} for {@code i} in {@code [off, off+n)}, where {@code y} is the
+     * ReLU's output (NaN in {@code y} gives NaN). Computed as {@code g * ceil(min(max(y, 0), 1))}, which
+     * is that step function without a branch (see {@link #addBiasRelu} on branches).
+     */
+    public static void reluBackwardInPlace(Buf g, Buf y, int off, int n) {
+        final int chunk = 1024;
+        double[] gr = new double[Math.min(chunk, Math.max(n, 1))];
+        double[] yr = new double[gr.length];
+        for (int o = 0; o < n; o += chunk) {
+            int len = Math.min(chunk, n - o);
+            g.get(off + o, gr, 0, len);
+            y.get(off + o, yr, 0, len);
+            for (int i = 0; i < len; i++) {
+                gr[i] *= Math.ceil(Math.min(Math.max(yr[i], 0.0), 1.0));
             }
+            g.set(off + o, gr, 0, len);
+        }
+    }
+
+    /** {@code x[i] = max(x[i], 0)} (NaN stays NaN) for {@code i} in {@code [off, off+n)}; see {@link #addBiasRelu}. */
+    public static void reluInPlace(Buf x, int off, int n) {
+        final int chunk = 1024;
+        double[] xr = new double[Math.min(chunk, Math.max(n, 1))];
+        for (int o = 0; o < n; o += chunk) {
+            int len = Math.min(chunk, n - o);
+            x.get(off + o, xr, 0, len);
+            for (int i = 0; i < len; i++) {
+                xr[i] = Math.max(xr[i], 0.0);
+            }
+            x.set(off + o, xr, 0, len);
         }
     }
 

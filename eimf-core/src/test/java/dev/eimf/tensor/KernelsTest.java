@@ -156,4 +156,43 @@ class KernelsTest {
         assertEquals(0.0, one[1], 2e-38);
         assertEquals(1 + Math.exp(-2), s, 1e-6);
     }
+
+    @Test
+    void reluKernelsTouchOnlyTheirWindowAndMatchTheDefinition() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            int n = 3000; // more than one internal chunk
+            int off = 7, len = 2500;
+            SplittableRandom rng = new SplittableRandom(5);
+            Buf x = Buf.zeros(type, n);
+            Buf g = Buf.zeros(type, n);
+            double[] x0 = new double[n];
+            double[] g0 = new double[n];
+            for (int i = 0; i < n; i++) {
+                x0[i] = i % 97 == 0 ? 0.0 : rng.nextGaussian();
+                g0[i] = rng.nextGaussian();
+                x.set(i, x0[i]);
+                g.set(i, g0[i]);
+                x0[i] = x.get(i);
+                g0[i] = g.get(i);
+            }
+            Kernels.reluInPlace(x, off, len);
+            Kernels.reluBackwardInPlace(g, x, off, len);
+            for (int i = 0; i < n; i++) {
+                boolean in = i >= off && i < off + len;
+                double y = in ? Math.max(x0[i], 0.0) : x0[i];
+                assertEquals(y, x.get(i), 0.0, type + " relu at " + i);
+                double dg = in ? (y > 0 ? g0[i] : 0.0) : g0[i];
+                assertEquals(dg, g.get(i), 0.0, type + " relu backward at " + i);
+            }
+            Buf rows = Buf.zeros(type, 3, 4);
+            Buf bias = Buf.zeros(type, 4);
+            for (int j = 0; j < 4; j++) {
+                bias.set(j, j - 1.5);
+            }
+            Kernels.addBiasRelu(rows, 3, 4, bias);
+            for (int i = 0; i < 12; i++) {
+                assertEquals(Math.max(i % 4 - 1.5, 0.0), rows.get(i), 0.0, type + " bias relu at " + i);
+            }
+        }
+    }
 }
