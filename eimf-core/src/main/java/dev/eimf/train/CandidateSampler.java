@@ -8,6 +8,14 @@ import java.util.random.RandomGenerator;
  * {@code -expm1(numTries * log1p(-p))} (or {@code p * numSampled} when no draw was rejected, the same
  * shortcut TensorFlow's {@code RangeSampler} takes). When {@code numSampled >= n} every item is taken
  * with expected count 1 (no correction).
+ *
+ * <p>When more than a quarter of the items are wanted, the raw draws mostly repeat ids already found
+ * (1,280 of ml-100k's 1,349 items take tens of thousands of draws), so the default {@link #sample}
+ * then simulates the same process in another way with the same distribution of ids, their order and the
+ * number of tries: each next new id drawn in proportion to {@code p} among the ids not yet found, and
+ * the draws spent waiting for it as a geometric variable with success probability {@code 1 - P}, where
+ * {@code P} is the mass already found. The two ways use the random stream differently, so for a seed
+ * each gives its own (equally valid) sample.
  */
 public interface CandidateSampler {
 
@@ -16,6 +24,24 @@ public interface CandidateSampler {
 
     /** Probability of one raw draw returning {@code id} (1..n). */
     double probability(int id);
+
+    /**
+     * {@code log(1 - probability(id))}, which the expected counts need for every sampled id; samplers
+     * may override it with a table.
+     */
+    default double logOneMinusProbability(int id) {
+        return Math.log1p(-probability(id));
+    }
+
+    /**
+     * {@link #expectedCount(double, int, int)} of {@code id}, through {@link #logOneMinusProbability}.
+     */
+    default double expectedCountOf(int id, int numSampled, int numTries) {
+        if (numTries == numSampled) {
+            return probability(id) * numSampled;
+        }
+        return -Math.expm1(numTries * logOneMinusProbability(id));
+    }
 
     /** One raw draw: an id in 1..n. */
     int draw(RandomGenerator rng);
@@ -40,27 +66,37 @@ public interface CandidateSampler {
             }
             return new Candidates(all, ones, -1, this);
         }
-        boolean[] used = new boolean[n + 1];
         int[] ids = new int[numSampled];
+        int tries = 4L * numSampled > n ? Successive.sample(this, ids, rng) : byRejection(this, ids, rng);
+        double[] expected = new double[numSampled];
+        for (int i = 0; i < numSampled; i++) {
+            expected[i] = expectedCountOf(ids[i], numSampled, tries);
+        }
+        return new Candidates(ids, expected, tries, this);
+    }
+
+    /**
+     * The literal procedure: raw draws until {@code ids.length} distinct ids are found, in order of
+     * first appearance; returns the number of draws.
+     */
+    static int byRejection(CandidateSampler sampler, int[] ids, RandomGenerator rng) {
+        int n = sampler.numItems();
+        boolean[] used = new boolean[n + 1];
         int picked = 0;
         int tries = 0;
-        while (picked < numSampled) {
+        while (picked < ids.length) {
             tries++;
             if (tries == Integer.MAX_VALUE) {
                 throw new IllegalStateException("sampler made " + tries + " draws without finding "
-                        + numSampled + " distinct ids among " + n);
+                        + ids.length + " distinct ids among " + n);
             }
-            int id = draw(rng);
+            int id = sampler.draw(rng);
             if (!used[id]) {
                 used[id] = true;
                 ids[picked++] = id;
             }
         }
-        double[] expected = new double[numSampled];
-        for (int i = 0; i < numSampled; i++) {
-            expected[i] = expectedCount(probability(ids[i]), numSampled, tries);
-        }
-        return new Candidates(ids, expected, tries, this);
+        return tries;
     }
 
     /**

@@ -25,6 +25,6 @@ public record Candidates(int[] ids, double[] expectedCounts, int numTries, Candi
         if (numTries < 0) {
             return 1.0;
         }
-        return CandidateSampler.expectedCount(sampler.probability(id), ids.length, numTries);
+        return sampler.expectedCountOf(id, ids.length, numTries);
     }
 }

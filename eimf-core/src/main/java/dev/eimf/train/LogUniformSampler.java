@@ -9,6 +9,9 @@ import java.util.random.RandomGenerator;
 public final class LogUniformSampler implements CandidateSampler {
     private final int n;
     private final double logRange;
+    /** Per id (index 0 unused): the probability and log(1 - probability), computed once. */
+    private final double[] prob;
+    private final double[] logOneMinus;
 
     /** @param numItems n, the number of real items (at least 1) */
     public LogUniformSampler(int numItems) {
@@ -17,6 +20,12 @@ public final class LogUniformSampler implements CandidateSampler {
         }
         this.n = numItems;
         this.logRange = Math.log(numItems + 1.0);
+        this.prob = new double[numItems + 1];
+        this.logOneMinus = new double[numItems + 1];
+        for (int id = 1; id <= numItems; id++) {
+            prob[id] = Math.log1p(1.0 / id) / logRange;
+            logOneMinus[id] = Math.log1p(-prob[id]);
+        }
     }
 
     @Override
@@ -29,7 +38,15 @@ public final class LogUniformSampler implements CandidateSampler {
         if (id < 1 || id > n) {
             throw new IndexOutOfBoundsException("item id " + id + " not in 1.." + n);
         }
-        return Math.log1p(1.0 / id) / logRange;
+        return prob[id];
+    }
+
+    @Override
+    public double logOneMinusProbability(int id) {
+        if (id < 1 || id > n) {
+            throw new IndexOutOfBoundsException("item id " + id + " not in 1.." + n);
+        }
+        return logOneMinus[id];
     }
 
     @Override

@@ -96,4 +96,57 @@ class CandidateSamplerTest {
         assertArrayEquals(new double[] {1, 1, 1, 1, 1}, c.expectedCounts(), 0);
         assertEquals(1.0, c.expectedCount(3), 0);
     }
+
+    @Test
+    void successiveSamplingHasTheDistributionOfTheRejectionProcedure() {
+        // Same joint law of (ordered ids, tries): compare the first id, the second id, the inclusion of
+        // every id and the mean and spread of the tries over many samples of both ways.
+        for (CandidateSampler s : new CandidateSampler[] {new LogUniformSampler(12), new UniformSampler(12)}) {
+            int n = 12, k = 9, reps = 60_000;
+            double[][] stats = new double[2][];
+            for (int way = 0; way < 2; way++) {
+                SplittableRandom rng = new SplittableRandom(17 + way);
+                double[] st = new double[3 * (n + 1) + 2];
+                for (int r = 0; r < reps; r++) {
+                    int[] ids = new int[k];
+                    int tries = way == 0 ? CandidateSampler.byRejection(s, ids, rng) : Successive.sample(s, ids, rng);
+                    assertEquals(k, Arrays.stream(ids).distinct().count());
+                    st[ids[0]] += 1;
+                    st[(n + 1) + ids[1]] += 1;
+                    for (int id : ids) {
+                        st[2 * (n + 1) + id] += 1;
+                    }
+                    st[3 * (n + 1)] += tries;
+                    st[3 * (n + 1) + 1] += (double) tries * tries;
+                }
+                for (int i = 0; i < st.length; i++) {
+                    st[i] /= reps;
+                }
+                stats[way] = st;
+            }
+            for (int i = 0; i < 3 * (n + 1); i++) {
+                double p = (stats[0][i] + stats[1][i]) / 2;
+                double se = Math.sqrt(2 * p * (1 - p) / reps) + 1e-12;
+                assertEquals(stats[0][i], stats[1][i], 5 * se, s.getClass().getSimpleName() + " frequency " + i);
+            }
+            double mean = stats[0][3 * (n + 1)];
+            double var = stats[0][3 * (n + 1) + 1] - mean * mean;
+            assertEquals(mean, stats[1][3 * (n + 1)], 5 * Math.sqrt(2 * var / reps), "mean tries");
+            double var1 = stats[1][3 * (n + 1) + 1] - stats[1][3 * (n + 1)] * stats[1][3 * (n + 1)];
+            assertEquals(var, var1, 0.05 * var, "variance of tries");
+        }
+    }
+
+    @Test
+    void denseRequestsUseSuccessiveSamplingAndStayReproducible() {
+        CandidateSampler s = new LogUniformSampler(1349);
+        Candidates a = s.sample(1280, new SplittableRandom(3));
+        Candidates b = s.sample(1280, new SplittableRandom(3));
+        assertArrayEquals(a.ids(), b.ids());
+        assertEquals(a.numTries(), b.numTries());
+        assertEquals(1280, Arrays.stream(a.ids()).distinct().count());
+        assertTrue(Arrays.stream(a.ids()).allMatch(id -> id >= 1 && id <= 1349));
+        // 1280 of 1349 under this law need many draws: between 10^3.5 and 10^6 is the plausible range.
+        assertTrue(a.numTries() > 3000 && a.numTries() < 1_000_000, "tries " + a.numTries());
+    }
 }
