@@ -35,6 +35,21 @@ public interface InterestEncoder {
      */
     Pass forward(INDArray x, INDArray mask, boolean training, RandomGenerator rng);
 
+    /**
+     * {@link #forward(INDArray, INDArray, boolean, RandomGenerator)} with a promise that positions with
+     * the same key hold the same row of {@code x} (an item embedding: the key is the item id), so that an
+     * encoder may compute work that depends only on a row's content once per key. The interests are the
+     * same as without keys (up to rounding). The pass's {@link Pass#backward} then returns a gradient of
+     * which only the sums over positions of equal key are defined: exactly what a caller that adds the
+     * rows of dX into an embedding table by key needs (individual rows may hold another key's share).
+     * Parameter gradients are as usual. The default ignores the keys.
+     *
+     * @param keys [B*T] key of position (b, t) at index {@code b*T + t}; padded positions are not read
+     */
+    default Pass forward(INDArray x, INDArray mask, int[] keys, boolean training, RandomGenerator rng) {
+        return forward(x, mask, training, rng);
+    }
+
     /** One forward pass and its cached activations. */
     interface Pass {
         /** Interest vectors [B, K, d], of the encoder's data type. */

@@ -91,6 +91,15 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         Buf[][] partial = new Buf[0][];
         /** Per-block heap row for the attention softmax. */
         double[][] softmaxRow = new double[0][];
+        /** Keyed passes: distinct rows and their slots, created on first use. */
+        Slots slots;
+        Buf xu;     // [N,d] one input row per slot
+        Buf xw;     // [N,h] Xu W1, then reused for the slots' summed dH
+        Buf dxu;    // [N,d] gradient per slot through H
+        Buf pwb;    // [T,h] P W1 + b1
+        Buf dt;     // [T,h] dH summed per position
+        Buf[] slotPartial = new Buf[0];  // per slot range: dW1 [d,h]
+        Buf[] dtPartial = new Buf[0];    // per block: dH summed per position [T,h]
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
@@ -123,6 +132,39 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             return softmaxRow;
         }
 
+        void ensureKeyed() {
+            if (slots == null) {
+                var t = cfg.dataType();
+                int n = batch * cfg.maxLen();
+                slots = new Slots(n);
+                xu = Buf.zeros(t, n, cfg.dim());
+                xw = Buf.zeros(t, n, cfg.hidden());
+                dxu = Buf.zeros(t, n, cfg.dim());
+                pwb = Buf.zeros(t, cfg.maxLen(), cfg.hidden());
+                dt = Buf.zeros(t, cfg.maxLen(), cfg.hidden());
+            }
+        }
+
+        Buf[] slotPartials(int parts) {
+            if (slotPartial.length != parts) {
+                slotPartial = new Buf[parts];
+                for (int i = 0; i < parts; i++) {
+                    slotPartial[i] = Buf.zeros(cfg.dataType(), cfg.dim(), cfg.hidden());
+                }
+            }
+            return slotPartial;
+        }
+
+        Buf[] dtPartials(int blocks) {
+            if (dtPartial.length != blocks) {
+                dtPartial = new Buf[blocks];
+                for (int i = 0; i < blocks; i++) {
+                    dtPartial[i] = Buf.zeros(cfg.dataType(), cfg.maxLen(), cfg.hidden());
+                }
+            }
+            return dtPartial;
+        }
+
         Buf[][] partials(int blocks) {
             if (partial.length != blocks) {
                 var t = cfg.dataType();
@@ -136,6 +178,71 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             return partial;
         }
     }
+
+    /**
+     * The distinct keys among a pass's rows: a slot per key, the rows of each slot (CSR, in row order)
+     * and the slot of each row.
+     */
+    static final class Slots {
+        int count;
+        final int[] slotOfRow;
+        final int[] rowStart;
+        final int[] rows;
+        private final int[] hashKey;
+        private final int[] hashSlot;
+        private final int bits;
+
+        Slots(int capacity) {
+            slotOfRow = new int[capacity];
+            rowStart = new int[capacity + 1];
+            rows = new int[capacity];
+            bits = Math.max(4, 33 - Integer.numberOfLeadingZeros(Math.max(1, capacity)));
+            hashKey = new int[1 << bits];
+            hashSlot = new int[1 << bits];
+        }
+
+        /** First row of slot s. */
+        int firstRow(int s) {
+            return rows[rowStart[s]];
+        }
+
+        void assign(MaskIndex idx, int[] keys) {
+            java.util.Arrays.fill(hashSlot, -1);
+            int mask = (1 << bits) - 1;
+            int n = 0;
+            for (int r = 0; r < idx.rows; r++) {
+                int key = keys[idx.srcOf[r]];
+                int hsh = (key * 0x9E3779B9) >>> (32 - bits);
+                while (hashSlot[hsh] >= 0 && hashKey[hsh] != key) {
+                    hsh = (hsh + 1) & mask;
+                }
+                if (hashSlot[hsh] < 0) {
+                    hashKey[hsh] = key;
+                    hashSlot[hsh] = n++;
+                }
+                slotOfRow[r] = hashSlot[hsh];
+            }
+            count = n;
+            java.util.Arrays.fill(rowStart, 0, n + 1, 0);
+            for (int r = 0; r < idx.rows; r++) {
+                rowStart[slotOfRow[r] + 1]++;
+            }
+            for (int q = 0; q < n; q++) {
+                rowStart[q + 1] += rowStart[q];
+            }
+            int[] fill = java.util.Arrays.copyOf(rowStart, n);
+            for (int r = 0; r < idx.rows; r++) {
+                rows[fill[slotOfRow[r]]++] = r;
+            }
+        }
+    }
+
+    /**
+     * Keyed passes share the input products between positions of equal key when the distinct keys are
+     * at most this fraction of the rows (ml-100k batches: about a third; Amazon Beauty: nine tenths,
+     * where the extra sums would cost more than the smaller products save).
+     */
+    static final double KEYED_MAX_DISTINCT = 0.75;
 
     /** Number of user blocks for a batch: one per thread, at least 8 users each. */
     static int blocks(int batch) {
@@ -156,24 +263,118 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
     public SaPass forward(INDArray x, INDArray mask, boolean training, RandomGenerator rng) {
         int batch = checkX(x);
         MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
-        Work w = acquire(batch);
-        final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
+        return forwardPlain(Buf.ofCopyIfNeeded(x), idx, acquire(batch), batch);
+    }
 
-        final Buf xb = Buf.ofCopyIfNeeded(x);
-        final Buf p = Buf.of(pos.value());
-        final Buf bias1 = Buf.of(b1.value());
-        final Buf weight1 = Buf.of(w1.value());
+    /**
+     * {@inheritDoc}
+     *
+     * <p>When the distinct keys are few enough ({@link #KEYED_MAX_DISTINCT}), {@code (x + p) W1} is
+     * computed as {@code x W1} once per key plus {@code p W1} once per position, and the backward pass
+     * sums {@code dH} per key and per position before the products with {@code W1}; dX then carries
+     * each key's input-path gradient on the key's first position.
+     */
+    @Override
+    public SaPass forward(INDArray x, INDArray mask, int[] keys, boolean training, RandomGenerator rng) {
+        int batch = checkX(x);
+        if (keys == null) {
+            return forward(x, mask, training, rng);
+        }
+        if (keys.length != batch * config.maxLen()) {
+            throw new IllegalArgumentException("keys must have B*T = " + batch * config.maxLen() + " entries, got "
+                    + keys.length);
+        }
+        MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
+        Work w = acquire(batch);
+        w.ensureKeyed();
+        w.slots.assign(idx, keys);
+        if (w.slots.count > KEYED_MAX_DISTINCT * idx.rows) {
+            return forwardPlain(Buf.ofCopyIfNeeded(x), idx, w, batch);
+        }
+        return forwardKeyed(Buf.ofCopyIfNeeded(x), idx, w, batch);
+    }
+
+    /** W2 transposed into the work buffer, and b2 as a heap array. */
+    private double[] prepareScores(Work w) {
+        final int h = config.hidden(), K = config.numInterests();
         final Buf weight2 = Buf.of(w2.value());
-        double[] bk = new double[K];
-        Buf.of(b2.value()).get(0, bk, 0, K);
-        final int blocks = blocks(batch);
-        final double[][] softmaxRow = w.softmaxRows(blocks);
-        final int cap = w.batch * T;
         for (int j = 0; j < h; j++) {
             for (int k = 0; k < K; k++) {
                 w.w2t.set(k * h + j, weight2.get(j * K + k));
             }
         }
+        double[] bk = new double[K];
+        Buf.of(b2.value()).get(0, bk, 0, K);
+        return bk;
+    }
+
+    /** Scores {@code S^T} of rows {@code [r0, r0+rn)} from H, then each user's attention and interests. */
+    private void scoresAndAttention(Work w, MaskIndex idx, int u0, int u1, int r0, int rn, double[] bk, double[] row) {
+        final int h = config.hidden(), K = config.numInterests();
+        final int cap = w.batch * config.maxLen();
+        // S^T row by row: K matrix-vector products beat one product with K columns (BLAS does
+        // poorly with so few).
+        if (rn > 0) {
+            for (int k = 0; k < K; k++) {
+                Blas.gemv(false, rn, h, 1.0, w.hid, r0 * h, h, w.w2t, k * h, 0.0, w.score, k * cap + r0);
+            }
+        }
+        for (int b = u0; b < u1; b++) {
+            attend(w, idx, b, bk, row);
+        }
+    }
+
+    private SaPass forwardKeyed(Buf xb, MaskIndex idx, Work w, int batch) {
+        final int d = config.dim(), h = config.hidden(), T = config.maxLen();
+        final Slots sl = w.slots;
+        final int slots = sl.count;
+        final Buf weight1 = Buf.of(w1.value());
+        final double[] bk = prepareScores(w);
+        final int blocks = blocks(batch);
+        final double[][] softmaxRow = w.softmaxRows(blocks);
+        // P W1 + b1, once per position
+        Kernels.fillRows(w.pwb, 0, T, h, Buf.of(b1.value()));
+        Blas.gemm(false, false, T, h, d, 1.0, Buf.of(pos.value()), 0, d, weight1, 0, h, 1.0, w.pwb, 0, h);
+        // X W1 once per key, the slots split into one range per thread
+        final int parts = Parallel.threads();
+        Parallel.forRange(parts, 1, (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                int a = slots * q / parts, e = slots * (q + 1) / parts;
+                for (int s = a; s < e; s++) {
+                    Buf.copy(xb, idx.srcOf[sl.firstRow(s)] * d, w.xu, s * d, d);
+                }
+                if (e > a) {
+                    Blas.gemm(false, false, e - a, h, d, 1.0, w.xu, a * d, d, weight1, 0, h, 0.0, w.xw, a * h, h);
+                }
+            }
+        });
+        Parallel.forRange(blocks, 1, (s0, s1) -> {
+            for (int blk = s0; blk < s1; blk++) {
+                int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
+                int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+                for (int r = r0, e; r < r0 + rn; r = e) {
+                    e = idx.runEnd(r, r0 + rn);
+                    Buf.copy(xb, idx.srcOf[r] * d, w.xRows, r * d, (e - r) * d);
+                }
+                // H = tanh(x W1 [per key] + (p W1 + b1) [per position])
+                for (int r = r0; r < r0 + rn; r++) {
+                    Buf.sum(w.xw, sl.slotOfRow[r] * h, w.pwb, (idx.srcOf[r] % T) * h, w.hid, r * h, h);
+                }
+                Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
+                scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
+            }
+        });
+        return new SaPass(this, w, idx, true);
+    }
+
+    private SaPass forwardPlain(Buf xb, MaskIndex idx, Work w, int batch) {
+        final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
+        final Buf p = Buf.of(pos.value());
+        final Buf bias1 = Buf.of(b1.value());
+        final Buf weight1 = Buf.of(w1.value());
+        final double[] bk = prepareScores(w);
+        final int blocks = blocks(batch);
+        final double[][] softmaxRow = w.softmaxRows(blocks);
         Parallel.forRange(blocks, 1, (s0, s1) -> {
             for (int blk = s0; blk < s1; blk++) {
                 int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
@@ -189,19 +390,10 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
                 Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
-                // S^T row by row: K matrix-vector products beat one product with K columns (BLAS does
-                // poorly with so few).
-                if (rn > 0) {
-                    for (int k = 0; k < K; k++) {
-                        Blas.gemv(false, rn, h, 1.0, w.hid, r0 * h, h, w.w2t, k * h, 0.0, w.score, k * cap + r0);
-                    }
-                }
-                for (int b = u0; b < u1; b++) {
-                    attend(w, idx, b, bk, softmaxRow[blk]);
-                }
+                scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
             }
         });
-        return new SaPass(this, w, idx);
+        return new SaPass(this, w, idx, false);
     }
 
     /** Attention of user b over its rows and its interests {@code V_b = A_b^T X_b}. */
@@ -236,10 +428,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
     /** A forward pass of {@link SelfAttentiveEncoder}. */
     public final class SaPass extends AbstractEncoder.BasePass<Work> {
         private final MaskIndex idx;
+        private final boolean keyed;
 
-        private SaPass(SelfAttentiveEncoder owner, Work w, MaskIndex idx) {
+        private SaPass(SelfAttentiveEncoder owner, Work w, MaskIndex idx, boolean keyed) {
             super(owner, w);
             this.idx = idx;
+            this.keyed = keyed;
         }
 
         @Override
@@ -267,21 +461,64 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             Work w = ws();
             Buf g = checkGrad(dInterests, idx.batch);
             final int batch = idx.batch;
+            final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
 
             final int blocks = blocks(batch);
             final Buf[][] part = w.partials(blocks);
+            final Buf[] dtPart = keyed ? w.dtPartials(blocks) : null;
             final Buf weight1 = Buf.of(w1.value());
             Parallel.forRange(blocks, 1, (s0, s1) -> {
                 for (int blk = s0; blk < s1; blk++) {
                     int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                    backwardBlock(w, idx, g, part[blk], u0, u1, weight1);
+                    backwardBlock(w, idx, g, part[blk], u0, u1, weight1, keyed ? dtPart[blk] : null);
                 }
             });
-            // Blocks' parameter gradients, added in block order.
-            Buf[] grads = {Buf.of(w1.grad()), Buf.of(b1.grad()), Buf.of(w2.grad()), Buf.of(b2.grad()), Buf.of(pos.grad())};
-            final int h = config.hidden(), K = config.numInterests();
+            Buf gw1 = Buf.of(w1.grad()), gpos = Buf.of(pos.grad());
+            Buf[] slotPart = null;
+            if (keyed) {
+                // Per key: dH summed over its rows, then dX_key = (sum dH) W1^T on the key's first row and
+                // dW1 += X_key^T (sum dH); slots split into one range per thread.
+                final Slots sl = w.slots;
+                final int slots = sl.count;
+                final int parts = Parallel.threads();
+                final Buf[] sp = w.slotPartials(parts);
+                slotPart = sp;
+                Parallel.forRange(parts, 1, (q0, q1) -> {
+                    for (int q = q0; q < q1; q++) {
+                        int a = slots * q / parts, e = slots * (q + 1) / parts;
+                        for (int s = a; s < e; s++) {
+                            int first = sl.rowStart[s], end = sl.rowStart[s + 1];
+                            Buf.copy(w.dHid, sl.rows[first] * h, w.xw, s * h, h);
+                            for (int i = first + 1; i < end; i++) {
+                                Buf.addTo(w.dHid, sl.rows[i] * h, w.xw, s * h, h);
+                            }
+                        }
+                        if (e > a) {
+                            Blas.gemm(false, true, e - a, d, h, 1.0, w.xw, a * h, h, weight1, 0, h, 0.0, w.dxu, a * d, d);
+                            Blas.gemm(true, false, d, h, e - a, 1.0, w.xu, a * d, d, w.xw, a * h, h, 0.0, sp[q], 0, h);
+                        } else {
+                            sp[q].zero();
+                        }
+                        for (int s = a; s < e; s++) {
+                            Buf.addTo(w.dxu, s * d, w.dx, idx.srcOf[sl.firstRow(s)] * d, d);
+                        }
+                    }
+                });
+                // Per position: dH summed over the blocks, then dW1 += P^T (sum dH), dP = (sum dH) W1^T.
+                w.dt.zero();
+                for (Buf blockDt : dtPart) {
+                    Buf.addTo(blockDt, 0, w.dt, 0, T * h);
+                }
+                Blas.gemm(true, false, d, h, T, 1.0, Buf.of(pos.value()), 0, d, w.dt, 0, h, 1.0, gw1, 0, h);
+                Blas.gemm(false, true, T, d, h, 1.0, w.dt, 0, h, weight1, 0, h, 1.0, gpos, 0, d);
+            }
+            // Blocks' parameter gradients, added in block order (keyed passes have no per-block dW1, dP).
+            Buf[] grads = {gw1, Buf.of(b1.grad()), Buf.of(w2.grad()), Buf.of(b2.grad()), gpos};
             for (Buf[] blockPart : part) {
                 for (int i = 0; i < grads.length; i++) {
+                    if (keyed && (i == 0 || i == 4)) {
+                        continue;
+                    }
                     if (i == 2) { // held transposed [K, h]
                         for (int k = 0; k < K; k++) {
                             for (int j = 0; j < h; j++) {
@@ -293,13 +530,21 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     }
                 }
             }
+            if (slotPart != null) {
+                for (Buf sp : slotPart) {
+                    Buf.addTo(sp, 0, gw1, 0, gw1.length());
+                }
+            }
             return w.dx.array();
         }
+
         /**
          * Backward for users {@code [u0, u1)}: their rows of dX, and their parameter gradients into
-         * {@code part} (overwritten).
+         * {@code part} (overwritten). Keyed passes ({@code dtPart} not null) leave dW1, dP and the input
+         * path of dX to the per-key and per-position sums: the block's dH summed per position goes to
+         * {@code dtPart}, and dX gets only the direct path here.
          */
-        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int u0, int u1, Buf weight1) {
+        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int u0, int u1, Buf weight1, Buf dtPart) {
             final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
             final int cap = w.batch * T;
             int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
@@ -342,19 +587,27 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             if (rn > 0) {
                 Blas.gemv(true, rn, h, 1.0, w.dHid, r0 * h, h, w.ones, 0, 0.0, dB1, 0);
             }
-            Blas.gemm(true, false, d, h, rn, 1.0, w.xp, r0 * d, d, w.dHid, r0 * h, h, 0.0, dW1, 0, h);
-            Blas.gemm(false, true, rn, d, h, 1.0, w.dHid, r0 * h, h, weight1, 0, h, 0.0, w.dXp, r0 * d, d);
-            // positions see only the path through H
-            dPos.zero();
-            for (int r = r0, e; r < r0 + rn; r = e) {
-                e = idx.runEnd(r, r0 + rn);
-                Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, (e - r) * d);
+            if (dtPart == null) {
+                Blas.gemm(true, false, d, h, rn, 1.0, w.xp, r0 * d, d, w.dHid, r0 * h, h, 0.0, dW1, 0, h);
+                Blas.gemm(false, true, rn, d, h, 1.0, w.dHid, r0 * h, h, weight1, 0, h, 0.0, w.dXp, r0 * d, d);
+                // positions see only the path through H
+                dPos.zero();
+                for (int r = r0, e; r < r0 + rn; r = e) {
+                    e = idx.runEnd(r, r0 + rn);
+                    Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, (e - r) * d);
+                }
+            } else {
+                dtPart.zero();
+                for (int r = r0; r < r0 + rn; r++) {
+                    Buf.addTo(w.dHid, r * h, dtPart, (idx.srcOf[r] % T) * h, h);
+                }
             }
             // X also feeds V = A^T X directly: dX_b += A_b G_b, then the rows go back to their positions
+            double beta = dtPart == null ? 1.0 : 0.0;
             for (int b = u0; b < u1; b++) {
                 int start = idx.groupStart[b], len = idx.groupSize(b);
                 if (len > 0) {
-                    Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, 1.0, w.dXp, start * d, d);
+                    Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, beta, w.dXp, start * d, d);
                 }
             }
             w.dx.zero(u0 * T * d, (u1 - u0) * T * d);

@@ -16,6 +16,8 @@ public final class DenseAdam {
     private final List<Param> params;
     private final List<INDArray> m = new ArrayList<>();
     private final List<INDArray> v = new ArrayList<>();
+    /** Windows on (grad, value, m, v) per parameter, made once: the arrays never change identity. */
+    private final List<Buf[]> bufs = new ArrayList<>();
     private static final int CHUNK = 1024;
     private final double[] gr = new double[CHUNK];
     private final double[] wr = new double[CHUNK];
@@ -33,8 +35,13 @@ public final class DenseAdam {
             if (!Buf.isDirectlyAccessible(p.value())) {
                 throw new IllegalArgumentException("parameter " + p.name() + " must be a contiguous c-order array");
             }
+            if (!Buf.isDirectlyAccessible(p.grad())) {
+                throw new IllegalArgumentException("gradient of " + p.name() + " must be a contiguous c-order array");
+            }
             m.add(Nd4j.create(p.value().dataType(), p.value().shape()));
             v.add(Nd4j.create(p.value().dataType(), p.value().shape()));
+            bufs.add(new Buf[] {Buf.of(p.grad()), Buf.of(p.value()), Buf.of(m.get(m.size() - 1)),
+                Buf.of(v.get(v.size() - 1))});
         }
     }
 
@@ -54,10 +61,11 @@ public final class DenseAdam {
         double b2 = config.beta2();
         double eps = config.epsilon();
         for (int i = 0; i < params.size(); i++) {
-            Buf g = Buf.ofCopyIfNeeded(params.get(i).grad());
-            Buf w = Buf.of(params.get(i).value());
-            Buf mb = Buf.of(m.get(i));
-            Buf vb = Buf.of(v.get(i));
+            Buf[] b = bufs.get(i);
+            Buf g = b[0];
+            Buf w = b[1];
+            Buf mb = b[2];
+            Buf vb = b[3];
             int n = w.length();
             for (int off = 0; off < n; off += CHUNK) {
                 int len = Math.min(CHUNK, n - off);

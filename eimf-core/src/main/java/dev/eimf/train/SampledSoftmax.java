@@ -18,7 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The work is split into one block of users per thread ({@link Parallel#threads()}): each block gathers
  * its true rows, computes its logits {@code U E_neg^T} with one single-threaded BLAS call, its softmax
  * rows and its part of {@code dU = dZ E_neg}; then each thread computes the sampled rows' gradient
- * {@code dZ^T U} for a block of negatives. Two parallel regions per call, and every output element is
+ * {@code dZ^T U} for a block of negatives. The softmax rows are left unnormalised ({@code exp(z - max)});
+ * the normaliser multiplies the rows of {@code dU} and of {@code U} instead, d numbers per user rather
+ * than one per sampled item. Two parallel regions per call, and every output element is
  * computed by one thread, so the result depends only on the thread count. FLOAT runs the softmax rows in
  * float with a polynomial {@code exp} (relative error below 1e-7, {@link Kernels#expShiftInPlace});
  * DOUBLE uses {@link Math#exp}, so that finite-difference checks see the exact function. Buffers are kept
@@ -49,6 +51,9 @@ public final class SampledSoftmax {
     private double[] logQNeg = new double[0];
     private double[] logQTrue = new double[0];
     private double[] dz0 = new double[0];
+    /** Per user: the softmax normaliser over the batch, {@code 1 / (sum * B)}, applied after the products. */
+    private double[] rowScale = new double[0];
+    private Buf uScaled;
     private double[] lossRow = new double[0];
     private int[] hitOf = new int[0];
     private double[] uAll = new double[0];
@@ -138,20 +143,30 @@ public final class SampledSoftmax {
             } else {
                 rowsDouble(logits, u, from, to, fb, fs, fd);
             }
-            // dU = dZ E_neg + dz0 * e_true
+            // The rows of dZ hold exp(z - max); the normaliser is applied to the products' rows (d wide)
+            // rather than to dZ (S wide): dU = scale * (exp E_neg) + dz0 * e_true, and dZ^T U below
+            // takes the users scaled.
             Blas.gemm(false, false, n, fd, fs, 1.0, logits, from * fs, fs, eNeg, 0, da, 0.0, dUser, from * fd, fd);
             double[] row = new double[fd];
+            double[] et = new double[fd];
             for (int i = from; i < to; i++) {
-                eTrue.get(i * fd, row, 0, fd);
+                double sc = rowScale[i];
+                dUser.get(i * fd, row, 0, fd);
+                eTrue.get(i * fd, et, 0, fd);
                 for (int c = 0; c < fd; c++) {
-                    row[c] *= dz0[i];
+                    row[c] = row[c] * sc + et[c] * dz0[i];
                 }
-                dUser.add(i * fd, row, 0, fd);
+                dUser.set(i * fd, row, 0, fd);
+                u.get(i * fd, row, 0, fd);
+                for (int c = 0; c < fd; c++) {
+                    row[c] *= sc;
+                }
+                uScaled.set(i * fd, row, 0, fd);
             }
         });
         // Region 3: sampled rows' gradient dZ^T U, by blocks of negatives.
         Parallel.forRange(ss, 64, (from, to) -> Blas.gemm(true, false, to - from, fd, fb, 1.0, logits, from, fs,
-                u, 0, fd, 0.0, dNeg, from * fd, fd));
+                uScaled, 0, fd, 0.0, dNeg, from * fd, fd));
         double total = 0;
         u.get(0, uAll, 0, bb * dd);
         for (int i = 0; i < bb; i++) {
@@ -175,8 +190,8 @@ public final class SampledSoftmax {
     }
 
     /**
-     * Softmax cross-entropy rows {@code [from, to)} in float: logits in, {@code dZ} out (in place in
-     * {@code logits}); the per-row loss and {@code dz0} in double.
+     * Softmax cross-entropy rows {@code [from, to)} in float: logits in, {@code dZ / rowScale} out (in
+     * place in {@code logits}); the per-row loss, {@code dz0} and {@code rowScale} in double.
      */
     private void rowsFloat(Buf.F lg, Buf.F u, Buf.F et, int from, int to, int bb, int ss, int dd) {
         float[] z = zf;
@@ -203,10 +218,7 @@ public final class SampledSoftmax {
             lossRow[i] = Math.log(sum) + max - zTrue;
             double scale = 1.0 / (sum * bb);
             dz0[i] = eT * scale - 1.0 / bb;
-            float fscale = (float) scale;
-            for (int j = 0; j < ss; j++) {
-                z[row + j] *= fscale;
-            }
+            rowScale[i] = scale;
         }
         lg.set(base, z, base, (to - from) * ss);
     }
@@ -238,9 +250,7 @@ public final class SampledSoftmax {
             lossRow[i] = Math.log(sum) + max - zTrue;
             double scale = 1.0 / (sum * bb);
             dz0[i] = eT * scale - 1.0 / bb;
-            for (int j = 0; j < ss; j++) {
-                z[row + j] *= scale;
-            }
+            rowScale[i] = scale;
         }
         lg.set(base, z, base, (to - from) * ss);
     }
@@ -275,6 +285,8 @@ public final class SampledSoftmax {
         logQNeg = new double[ss];
         uAll = new double[bb * dd];
         dz0 = new double[bb];
+        rowScale = new double[bb];
+        uScaled = Buf.zeros(t, bb, dd);
         lossRow = new double[bb];
         logQTrue = new double[bb];
         hitOf = new int[bb];

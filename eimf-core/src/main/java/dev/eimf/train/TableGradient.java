@@ -21,6 +21,11 @@ public final class TableGradient {
     private final double[] row;
     /** Slots of the rows of the current {@link #addDistinctRows} call (kept between calls). */
     private int[] slotScratch = new int[0];
+    /** {@link #scatterHistories} scratch: real positions, their slots, slot starts, positions by slot. */
+    private int[] posScratch = new int[0];
+    private int[] posSlot = new int[0];
+    private int[] slotStart = new int[0];
+    private int[] byslot = new int[0];
 
     /**
      * @param tableSize number of table rows (items + 1)
@@ -170,12 +175,53 @@ public final class TableGradient {
                     + ", got " + Arrays.toString(dX.shape()));
         }
         Buf g = Buf.ofCopyIfNeeded(dX);
+        // Slots first, in position order (as one position at a time would assign them); then the
+        // positions grouped by slot, and each slot's rows added in position order by the thread that owns
+        // the slot: the same additions in the same order as the serial form, for any thread count.
+        if (posScratch.length < ids.length) {
+            posScratch = new int[ids.length];
+            posSlot = new int[ids.length];
+        }
+        int n = 0;
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] != 0) {
-                g.get(i * dim, row, 0, dim);
-                add(ids[i], row, 0, 1.0);
+                posSlot[n] = slot(ids[i]);
+                posScratch[n++] = i;
             }
         }
+        final int slots = size;
+        if (slotStart.length < slots + 1) {
+            slotStart = new int[Math.max(slots + 1, 2 * slotStart.length)];
+        }
+        final int[] start = slotStart;
+        Arrays.fill(start, 0, slots + 1, 0);
+        for (int q = 0; q < n; q++) {
+            start[posSlot[q] + 1]++;
+        }
+        for (int q = 0; q < slots; q++) {
+            start[q + 1] += start[q];
+        }
+        if (byslot.length < n) {
+            byslot = new int[ids.length];
+        }
+        final int[] grouped = byslot;
+        int[] fill = Arrays.copyOf(start, slots);
+        for (int q = 0; q < n; q++) {
+            grouped[fill[posSlot[q]]++] = posScratch[q];
+        }
+        final double[] vals = values;
+        dev.eimf.tensor.Parallel.forRange(slots, 64, (from, to) -> {
+            double[] r = new double[dim];
+            for (int sl = from; sl < to; sl++) {
+                int base = sl * dim;
+                for (int q = start[sl]; q < start[sl + 1]; q++) {
+                    g.get(grouped[q] * dim, r, 0, dim);
+                    for (int c = 0; c < dim; c++) {
+                        vals[base + c] += r[c];
+                    }
+                }
+            }
+        });
     }
 
     /** The gradients as a dense [size, d] array of the given type, rows in {@link #rows()} order. */

@@ -212,7 +212,7 @@ public final class Trainer {
                 for (Buf g : grads) {
                     g.zero();
                 }
-                InterestEncoder.Pass pass = encoder.forward(x, maskBuf.array(), true, forwardRng);
+                InterestEncoder.Pass pass = encoder.forward(x, maskBuf.array(), ids, true, forwardRng);
                 HardReadout.Result chosen = readout.apply(pass.interests(), table, targets);
                 Candidates negatives = sampler.sample(config.numNegatives(), negativeRng);
                 tableGrad.clear();

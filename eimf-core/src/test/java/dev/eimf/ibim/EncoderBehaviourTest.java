@@ -264,6 +264,87 @@ class EncoderBehaviourTest {
         }
     }
 
+    /**
+     * A keyed pass (positions of equal item share their input products) computes the same interests
+     * and parameter gradients as a plain one, and the same gradient summed per key, for every encoder
+     * (SA takes the shared form; the capsule encoders ignore the keys) with 1 to 3 threads, in double.
+     */
+    @ParameterizedTest
+    @EnumSource(EncoderType.class)
+    void keyedPassAgreesWithPlainPassPerKey(EncoderType type) {
+        int batch = 40, maxLen = 10, d = 8, items = 9;
+        SplittableRandom r = new SplittableRandom(31);
+        double[][] mask = new double[batch][maxLen];
+        int[] keys = new int[batch * maxLen];
+        for (int b = 0; b < batch; b++) {
+            int len = b == 3 ? 0 : 1 + r.nextInt(maxLen);
+            for (int t = 0; t < maxLen; t++) {
+                mask[b][t] = t < len ? 1 : 0;
+                keys[b * maxLen + t] = t < len ? 1 + r.nextInt(items) : 0;
+            }
+        }
+        double[][] table = new double[items + 1][d];
+        for (double[] row : table) {
+            for (int j = 0; j < d; j++) {
+                row[j] = r.nextGaussian() * 0.5;
+            }
+        }
+        INDArray x = Nd4j.create(DataType.DOUBLE, batch, maxLen, d);
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < maxLen; t++) {
+                for (int j = 0; j < d; j++) {
+                    x.putScalar(new long[] {b, t, j}, mask[b][t] == 1 ? table[keys[b * maxLen + t]][j] : 0.0);
+                }
+            }
+        }
+        EncoderConfig cfg = EncoderConfig.builder(type).dim(d).numInterests(3).maxLen(maxLen)
+                .dataType(DataType.DOUBLE).build();
+        INDArray m = EncoderTestSupport.mask(mask, DataType.DOUBLE);
+        INDArray g = EncoderTestSupport.gaussian(7, DataType.DOUBLE, batch, 3, d);
+        int before = dev.eimf.tensor.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                dev.eimf.tensor.Parallel.setThreads(threads);
+                double[][][] got = new double[2][][];
+                for (int keyed = 0; keyed < 2; keyed++) {
+                    InterestEncoder enc = Encoders.create(cfg, new SplittableRandom(4));
+                    enc.parameters().get(0).value().muli(10);
+                    InterestEncoder.Pass pass = keyed == 1
+                            ? enc.forward(x, m, keys, true, new SplittableRandom(1))
+                            : enc.forward(x, m, true, new SplittableRandom(1));
+                    double[] out = flat(pass.interests());
+                    double[] dx = flat(pass.backward(g));
+                    double[] perKey = new double[(items + 1) * d];
+                    for (int p = 0; p < batch * maxLen; p++) {
+                        for (int j = 0; j < d; j++) {
+                            perKey[keys[p] * d + j] += dx[p * d + j];
+                        }
+                    }
+                    double[][] parts = new double[2 + enc.parameters().size()][];
+                    parts[0] = out;
+                    parts[1] = perKey;
+                    for (int i = 0; i < enc.parameters().size(); i++) {
+                        parts[2 + i] = flat(enc.parameters().get(i).grad());
+                    }
+                    got[keyed] = parts;
+                    pass.release();
+                }
+                for (int i = 0; i < got[0].length; i++) {
+                    double scale = 1e-300;
+                    for (double v : got[0][i]) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    for (int j = 0; j < got[0][i].length; j++) {
+                        assertEquals(got[0][i][j], got[1][i][j], 1e-12 * scale + 1e-14,
+                                type + " part " + i + "[" + j + "], " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            dev.eimf.tensor.Parallel.setThreads(before);
+        }
+    }
+
     private static void assertClose(double[] expected, double[] actual, String what) {
         double scale = 0;
         for (double v : expected) {

@@ -147,4 +147,51 @@ class OptimizerTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> t.addDistinctRows(twice, grads));
     }
+
+    @Test
+    void historiesScatteredAcrossThreadsEqualPositionByPositionAdds() {
+        int items = 300, batch = 64, maxLen = 20, d = 8;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        int[] ids = new int[batch * maxLen];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(items); // padding and repeats
+        }
+        double[] raw = new double[ids.length * d];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = r.nextGaussian();
+        }
+        INDArray dX = Nd4j.createFromArray(raw).reshape(batch, maxLen, d).castTo(DataType.FLOAT);
+        float[] rows = dX.reshape(ids.length * d).toFloatVector();
+        double[] pre = {1, 2, 3, 4, 5, 6, 7, 8};
+        TableGradient serial = new TableGradient(items + 1, d);
+        serial.add(ids[5] == 0 ? 1 : ids[5], pre, 0, 1.0); // a row touched before the scatter
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != 0) {
+                double[] row = new double[d];
+                for (int c = 0; c < d; c++) {
+                    row[c] = rows[i * d + c];
+                }
+                serial.add(ids[i], row, 0, 1.0);
+            }
+        }
+        int before = dev.eimf.tensor.Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                dev.eimf.tensor.Parallel.setThreads(threads);
+                TableGradient split = new TableGradient(items + 1, d);
+                split.add(ids[5] == 0 ? 1 : ids[5], pre, 0, 1.0);
+                split.scatterHistories(ids, dX);
+                assertArrayEquals(serial.rows(), split.rows());
+                for (int id : serial.rows()) {
+                    assertArrayEquals(serial.gradientOf(id), split.gradientOf(id), 0.0, "row " + id + ", " + threads + " threads");
+                }
+                split.clear();
+                split.scatterHistories(ids, dX); // buffers reused
+                assertEquals(serial.size() - (java.util.Arrays.stream(ids).anyMatch(x -> x == (ids[5] == 0 ? 1 : ids[5])) ? 0 : 1),
+                        split.size());
+            }
+        } finally {
+            dev.eimf.tensor.Parallel.setThreads(before);
+        }
+    }
 }
