@@ -357,10 +357,29 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     Buf.copy(xb, idx.srcOf[r] * d, w.xRows, r * d, (e - r) * d);
                 }
                 // H = tanh(x W1 [per key] + (p W1 + b1) [per position])
-                for (int r = r0; r < r0 + rn; r++) {
-                    Buf.sum(w.xw, sl.slotOfRow[r] * h, w.pwb, (idx.srcOf[r] % T) * h, w.hid, r * h, h);
+                if (w.hid instanceof Buf.F hidF) {
+                    // one pass per row on the heap: the sum and the tanh without a round trip through hid
+                    Buf.F xwF = (Buf.F) w.xw;
+                    float[][] pw = new float[T][h];
+                    for (int t = 0; t < T; t++) {
+                        ((Buf.F) w.pwb).get(t * h, pw[t], 0, h);
+                    }
+                    float[] row = new float[h];
+                    for (int r = r0; r < r0 + rn; r++) {
+                        xwF.get(sl.slotOfRow[r] * h, row, 0, h);
+                        float[] pt = pw[idx.srcOf[r] % T];
+                        for (int j = 0; j < h; j++) {
+                            row[j] += pt[j];
+                        }
+                        Kernels.tanhInPlace(row, h);
+                        hidF.set(r * h, row, 0, h);
+                    }
+                } else {
+                    for (int r = r0; r < r0 + rn; r++) {
+                        Buf.sum(w.xw, sl.slotOfRow[r] * h, w.pwb, (idx.srcOf[r] % T) * h, w.hid, r * h, h);
+                    }
+                    Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
                 }
-                Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
                 scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
             }
         });

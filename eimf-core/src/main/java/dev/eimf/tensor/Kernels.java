@@ -61,6 +61,11 @@ public final class Kernels {
         }
     }
 
+    /** {@code a[i] = tanh(a[i])} for {@code i < n} on a heap array, as {@link #tanhInPlace(Buf, int, int)} does in FLOAT. */
+    public static void tanhInPlace(float[] a, int n) {
+        tanhFloat(a, n);
+    }
+
     /**
      * Whether the JIT turns {@link Math#fma} into an instruction; without hardware FMA it is a slow
      * software routine, so the plain form is used instead.
