@@ -194,4 +194,56 @@ class OptimizerTest {
             dev.eimf.tensor.Parallel.setThreads(before);
         }
     }
+
+    @Test
+    void lazyTableAdamInFloatFollowsTheDoubleFormOverManyRows() {
+        int rows = 1000, d = 8;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        double[][] init = new double[rows][d];
+        for (double[] row : init) {
+            for (int c = 0; c < d; c++) {
+                row[c] = r.nextGaussian();
+            }
+        }
+        TableGradient[] steps = new TableGradient[3];
+        for (int s = 0; s < steps.length; s++) {
+            steps[s] = new TableGradient(rows, d);
+            for (int k = 0; k < 613; k++) { // several groups and thread chunks, rows in random order
+                double[] gr = new double[d];
+                for (int c = 0; c < d; c++) {
+                    gr[c] = r.nextGaussian();
+                }
+                steps[s].add(1 + r.nextInt(rows - 1), gr, 0, 1.0);
+            }
+        }
+        INDArray ref = Nd4j.createFromArray(init);
+        TableAdam refAdam = new TableAdam(CFG, TableAdam.Mode.LAZY, ref);
+        for (int s = 0; s < steps.length; s++) {
+            refAdam.step(s + 1, steps[s]);
+        }
+        int before = dev.eimf.tensor.Parallel.threads();
+        float[] first = null;
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.eimf.tensor.Parallel.setThreads(threads);
+                INDArray table = Nd4j.createFromArray(init).castTo(DataType.FLOAT);
+                TableAdam adam = new TableAdam(CFG, TableAdam.Mode.LAZY, table);
+                for (int s = 0; s < steps.length; s++) {
+                    adam.step(s + 1, steps[s]);
+                }
+                float[] got = table.reshape((long) rows * d).toFloatVector();
+                double[] want = ref.reshape((long) rows * d).toDoubleVector();
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(want[i], got[i], 2e-5 * (1 + Math.abs(want[i])), "element " + i + ", " + threads + " threads");
+                }
+                if (first == null) {
+                    first = got;
+                } else {
+                    assertArrayEquals(first, got, 0f, "same result for any thread count");
+                }
+            }
+        } finally {
+            dev.eimf.tensor.Parallel.setThreads(before);
+        }
+    }
 }
