@@ -505,11 +505,28 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 Parallel.forRange(parts, 1, (q0, q1) -> {
                     for (int q = q0; q < q1; q++) {
                         int a = slots * q / parts, e = slots * (q + 1) / parts;
-                        for (int s = a; s < e; s++) {
-                            int first = sl.rowStart[s], end = sl.rowStart[s + 1];
-                            Buf.copy(w.dHid, sl.rows[first] * h, w.xw, s * h, h);
-                            for (int i = first + 1; i < end; i++) {
-                                Buf.addTo(w.dHid, sl.rows[i] * h, w.xw, s * h, h);
+                        if (w.dHid instanceof Buf.F dh && w.xw instanceof Buf.F sums) {
+                            // summed on the heap: one write per slot instead of a read-add-write per row
+                            float[] acc = new float[h];
+                            float[] row = new float[h];
+                            for (int s = a; s < e; s++) {
+                                int first = sl.rowStart[s], end = sl.rowStart[s + 1];
+                                dh.get(sl.rows[first] * h, acc, 0, h);
+                                for (int i = first + 1; i < end; i++) {
+                                    dh.get(sl.rows[i] * h, row, 0, h);
+                                    for (int j = 0; j < h; j++) {
+                                        acc[j] += row[j];
+                                    }
+                                }
+                                sums.set(s * h, acc, 0, h);
+                            }
+                        } else {
+                            for (int s = a; s < e; s++) {
+                                int first = sl.rowStart[s], end = sl.rowStart[s + 1];
+                                Buf.copy(w.dHid, sl.rows[first] * h, w.xw, s * h, h);
+                                for (int i = first + 1; i < end; i++) {
+                                    Buf.addTo(w.dHid, sl.rows[i] * h, w.xw, s * h, h);
+                                }
                             }
                         }
                         if (e > a) {
@@ -616,9 +633,24 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, (e - r) * d);
                 }
             } else {
-                dtPart.zero();
-                for (int r = r0; r < r0 + rn; r++) {
-                    Buf.addTo(w.dHid, r * h, dtPart, (idx.srcOf[r] % T) * h, h);
+                if (w.dHid instanceof Buf.F dh && dtPart instanceof Buf.F dtF) {
+                    float[][] acc = new float[T][h];
+                    float[] row = new float[h];
+                    for (int r = r0; r < r0 + rn; r++) {
+                        dh.get(r * h, row, 0, h);
+                        float[] at = acc[idx.srcOf[r] % T];
+                        for (int j = 0; j < h; j++) {
+                            at[j] += row[j];
+                        }
+                    }
+                    for (int t = 0; t < T; t++) {
+                        dtF.set(t * h, acc[t], 0, h);
+                    }
+                } else {
+                    dtPart.zero();
+                    for (int r = r0; r < r0 + rn; r++) {
+                        Buf.addTo(w.dHid, r * h, dtPart, (idx.srcOf[r] % T) * h, h);
+                    }
                 }
             }
             // X also feeds V = A^T X directly: dX_b += A_b G_b, then the rows go back to their positions
