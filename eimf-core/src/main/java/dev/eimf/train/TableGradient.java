@@ -152,11 +152,19 @@ public final class TableGradient {
         final double[] vals = values;
         dev.eimf.tensor.Parallel.forRange(ids.length, 128, (from, to) -> {
             double[] r = new double[dim];
+            float[] rf = new float[dim];
             for (int i = from; i < to; i++) {
-                grads.get(i * dim, r, 0, dim);
                 int base = slots[i] * dim;
-                for (int c = 0; c < dim; c++) {
-                    vals[base + c] += r[c];
+                if (grads instanceof Buf.F gf) {
+                    gf.get(i * dim, rf, 0, dim);
+                    for (int c = 0; c < dim; c++) {
+                        vals[base + c] += rf[c];
+                    }
+                } else {
+                    grads.get(i * dim, r, 0, dim);
+                    for (int c = 0; c < dim; c++) {
+                        vals[base + c] += r[c];
+                    }
                 }
             }
         });
@@ -212,12 +220,21 @@ public final class TableGradient {
         final double[] vals = values;
         dev.eimf.tensor.Parallel.forRange(slots, 64, (from, to) -> {
             double[] r = new double[dim];
+            float[] rf = new float[dim];
             for (int sl = from; sl < to; sl++) {
                 int base = sl * dim;
                 for (int q = start[sl]; q < start[sl + 1]; q++) {
-                    g.get(grouped[q] * dim, r, 0, dim);
-                    for (int c = 0; c < dim; c++) {
-                        vals[base + c] += r[c];
+                    if (g instanceof Buf.F gf) {
+                        // float rows widened inside the addition: one short loop per row, not two
+                        gf.get(grouped[q] * dim, rf, 0, dim);
+                        for (int c = 0; c < dim; c++) {
+                            vals[base + c] += rf[c];
+                        }
+                    } else {
+                        g.get(grouped[q] * dim, r, 0, dim);
+                        for (int c = 0; c < dim; c++) {
+                            vals[base + c] += r[c];
+                        }
                     }
                 }
             }

@@ -121,7 +121,14 @@ class OptimizerTest {
         for (int i = 0; i < g.length; i++) {
             g[i] = r.nextDouble(-1, 1);
         }
-        dev.eimf.tensor.Buf grads = dev.eimf.tensor.Buf.of(org.nd4j.linalg.factory.Nd4j.createFromArray(g).reshape(ids.length, d));
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            dev.eimf.tensor.Buf grads = dev.eimf.tensor.Buf.of(
+                    org.nd4j.linalg.factory.Nd4j.createFromArray(g).reshape(ids.length, d).castTo(type));
+            distinctRowsAgainstSerial(n, d, ids, grads);
+        }
+    }
+
+    private static void distinctRowsAgainstSerial(int n, int d, int[] ids, dev.eimf.tensor.Buf grads) {
         double[] pre = new double[d];
         java.util.Arrays.fill(pre, 0.5);
         int before = dev.eimf.tensor.Parallel.threads();
