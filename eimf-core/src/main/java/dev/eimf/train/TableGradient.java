@@ -26,6 +26,8 @@ public final class TableGradient {
     private int[] posSlot = new int[0];
     private int[] slotStart = new int[0];
     private int[] byslot = new int[0];
+    /** Fewer real positions than this are scattered on the calling thread (measured: parallel loses on Beauty's ~730). */
+    private static final int PARALLEL_SCATTER_MIN = 1500;
 
     /**
      * @param tableSize number of table rows (items + 1)
@@ -197,6 +199,15 @@ public final class TableGradient {
                 posScratch[n++] = i;
             }
         }
+        final double[] vals = values;
+        if (n < PARALLEL_SCATTER_MIN) {
+            // few rows (Amazon Beauty's short histories): grouping them costs more than a second thread saves
+            float[] rf = new float[dim];
+            for (int q = 0; q < n; q++) {
+                addRow(g, posScratch[q] * dim, vals, posSlot[q] * dim, row, rf);
+            }
+            return;
+        }
         final int slots = size;
         if (slotStart.length < slots + 1) {
             slotStart = new int[Math.max(slots + 1, 2 * slotStart.length)];
@@ -217,28 +228,30 @@ public final class TableGradient {
         for (int q = 0; q < n; q++) {
             grouped[fill[posSlot[q]]++] = posScratch[q];
         }
-        final double[] vals = values;
         dev.eimf.tensor.Parallel.forRange(slots, 64, (from, to) -> {
             double[] r = new double[dim];
             float[] rf = new float[dim];
             for (int sl = from; sl < to; sl++) {
-                int base = sl * dim;
                 for (int q = start[sl]; q < start[sl + 1]; q++) {
-                    if (g instanceof Buf.F gf) {
-                        // float rows widened inside the addition: one short loop per row, not two
-                        gf.get(grouped[q] * dim, rf, 0, dim);
-                        for (int c = 0; c < dim; c++) {
-                            vals[base + c] += rf[c];
-                        }
-                    } else {
-                        g.get(grouped[q] * dim, r, 0, dim);
-                        for (int c = 0; c < dim; c++) {
-                            vals[base + c] += r[c];
-                        }
-                    }
+                    addRow(g, grouped[q] * dim, vals, sl * dim, r, rf);
                 }
             }
         });
+    }
+
+    /** {@code vals[base..base+d) += src[off..off+d)}; FLOAT rows widened inside the addition (one short loop, not two). */
+    private void addRow(Buf src, int off, double[] vals, int base, double[] r, float[] rf) {
+        if (src instanceof Buf.F sf) {
+            sf.get(off, rf, 0, dim);
+            for (int c = 0; c < dim; c++) {
+                vals[base + c] += rf[c];
+            }
+        } else {
+            src.get(off, r, 0, dim);
+            for (int c = 0; c < dim; c++) {
+                vals[base + c] += r[c];
+            }
+        }
     }
 
     /** The gradients as a dense [size, d] array of the given type, rows in {@link #rows()} order. */

@@ -157,7 +157,12 @@ class OptimizerTest {
 
     @Test
     void historiesScatteredAcrossThreadsEqualPositionByPositionAdds() {
-        int items = 300, batch = 64, maxLen = 20, d = 8;
+        scatterAgainstSerial(32);  // under the parallel threshold
+        scatterAgainstSerial(128); // ~1,900 real positions: grouped by slot across threads
+    }
+
+    private static void scatterAgainstSerial(int batch) {
+        int items = 300, maxLen = 20, d = 8;
         java.util.SplittableRandom r = new java.util.SplittableRandom(9);
         int[] ids = new int[batch * maxLen];
         for (int i = 0; i < ids.length; i++) {
