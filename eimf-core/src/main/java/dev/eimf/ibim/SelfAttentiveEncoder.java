@@ -125,9 +125,10 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             return batch;
         }
 
+        /** Per block: heap room for one user's scores, attention and its gradient ({@code 3 K T}). */
         double[][] softmaxRows(int blocks) {
             if (softmaxRow.length != blocks) {
-                softmaxRow = new double[blocks][cfg.maxLen()];
+                softmaxRow = new double[blocks][3 * cfg.numInterests() * cfg.maxLen()];
             }
             return softmaxRow;
         }
@@ -425,21 +426,29 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             w.out.zero(outOff, K * d);
             return;
         }
+        // One bulk read of the user's K score rows and one bulk write of its attention rows: element
+        // accessors on the native buffers cost more than the softmax itself.
+        final int kt = K * config.maxLen();
         for (int k = 0; k < K; k++) {
+            w.score.get(k * cap + start, e, k * len, len);
+        }
+        for (int k = 0; k < K; k++) {
+            int o = k * len;
             double max = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < len; i++) {
-                e[i] = w.score.get(k * cap + start + i) + bk[k];
-                max = Math.max(max, e[i]);
+                e[o + i] += bk[k];
+                max = Math.max(max, e[o + i]);
             }
             double sum = 0;
             for (int i = 0; i < len; i++) {
-                e[i] = Math.exp(e[i] - max);
-                sum += e[i];
+                e[o + i] = Math.exp(e[o + i] - max);
+                sum += e[o + i];
             }
             for (int i = 0; i < len; i++) {
-                w.att.set((start + i) * K + k, e[i] / sum);
+                e[kt + i * K + k] = e[o + i] / sum;
             }
         }
+        w.att.set(start * K, e, kt, len * K);
         // V_b = A_b^T X_b : [K, len] x [len, d]
         Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
     }
@@ -485,11 +494,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             final int blocks = blocks(batch);
             final Buf[][] part = w.partials(blocks);
             final Buf[] dtPart = keyed ? w.dtPartials(blocks) : null;
+            final double[][] rows = w.softmaxRows(blocks);
             final Buf weight1 = Buf.of(w1.value());
             Parallel.forRange(blocks, 1, (s0, s1) -> {
                 for (int blk = s0; blk < s1; blk++) {
                     int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                    backwardBlock(w, idx, g, part[blk], u0, u1, weight1, keyed ? dtPart[blk] : null);
+                    backwardBlock(w, idx, g, part[blk], u0, u1, weight1, keyed ? dtPart[blk] : null, rows[blk]);
                 }
             });
             Buf gw1 = Buf.of(w1.grad()), gpos = Buf.of(pos.grad());
@@ -580,7 +590,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          * path of dX to the per-key and per-position sums: the block's dH summed per position goes to
          * {@code dtPart}, and dX gets only the direct path here.
          */
-        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int u0, int u1, Buf weight1, Buf dtPart) {
+        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int u0, int u1, Buf weight1, Buf dtPart,
+                                   double[] heap) {
             final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
             final int cap = w.batch * T;
             int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
@@ -591,16 +602,23 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     continue;
                 }
                 Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
+                // bulk reads and writes, as in the forward pass
+                final int kt = K * T;
+                w.att.get(start * K, heap, 0, len * K);
+                w.dAtt.get(start * K, heap, kt, len * K);
                 for (int k = 0; k < K; k++) {
                     double dot = 0;
                     for (int i = 0; i < len; i++) {
-                        int q = (start + i) * K + k;
-                        dot += w.att.get(q) * w.dAtt.get(q);
+                        int q = i * K + k;
+                        dot += heap[q] * heap[kt + q];
                     }
                     for (int i = 0; i < len; i++) {
-                        int q = (start + i) * K + k;
-                        w.score.set(k * cap + start + i, w.att.get(q) * (w.dAtt.get(q) - dot));
+                        int q = i * K + k;
+                        heap[2 * kt + k * len + i] = heap[q] * (heap[kt + q] - dot);
                     }
+                }
+                for (int k = 0; k < K; k++) {
+                    w.score.set(k * cap + start, heap, 2 * kt + k * len, len);
                 }
             }
             Buf dW1 = part[0], dB1 = part[1], dW2 = part[2], dB2 = part[3], dPos = part[4];
