@@ -105,10 +105,51 @@ abstract class AbstractEncoder<W extends AbstractEncoder.Workspace> implements I
         return new Param(name, Nd4j.create(cfg.dataType(), shape, 'c'), Nd4j.create(cfg.dataType(), shape, 'c'));
     }
 
+    /** Number of user blocks for a batch: one per thread, at least 8 users each. */
+    static int blocks(int batch) {
+        return Math.max(1, Math.min(dev.eimf.tensor.Parallel.threads(), batch / 8));
+    }
+
+    /** The body of {@link #forEachUserBlock}: block {@code blk} holds users {@code [u0, u1)}. */
+    @FunctionalInterface
+    interface UserBlock {
+        void run(int blk, int u0, int u1);
+    }
+
+    /**
+     * One parallel region over the batch cut into {@code blocks} blocks of consecutive users; the cut
+     * depends only on the batch size and the block count, so per-block results can be combined in block
+     * order deterministically.
+     */
+    static void forEachUserBlock(int batch, int blocks, UserBlock body) {
+        dev.eimf.tensor.Parallel.forRange(blocks, 1, (s0, s1) -> {
+            for (int blk = s0; blk < s1; blk++) {
+                body.run(blk, batch * blk / blocks, batch * (blk + 1) / blocks);
+            }
+        });
+    }
+
     /** Copies the packed rows' inputs: {@code dst[r] = x[srcOf[r]]} for d-long rows. */
     static void gatherRows(Buf x, MaskIndex idx, int d, Buf dst) {
-        for (int r = 0; r < idx.rows; r++) {
-            Buf.copy(x, idx.srcOf[r] * d, dst, r * d, d);
+        gatherRows(x, idx, d, dst, 0, idx.rows);
+    }
+
+    /** {@link #gatherRows(Buf, MaskIndex, int, Buf)} for rows {@code [r0, r1)}, one copy per run of consecutive positions. */
+    static void gatherRows(Buf x, MaskIndex idx, int d, Buf dst, int r0, int r1) {
+        for (int r = r0, e; r < r1; r = e) {
+            e = idx.runEnd(r, r1);
+            Buf.copy(x, idx.srcOf[r] * d, dst, r * d, (e - r) * d);
+        }
+    }
+
+    /**
+     * The reverse of {@link #gatherRows(Buf, MaskIndex, int, Buf, int, int)}: {@code dx[srcOf[r]] = rows[r]}
+     * for rows {@code [r0, r1)}; positions without a row are left as they are.
+     */
+    static void scatterRows(Buf rows, MaskIndex idx, int d, Buf dx, int r0, int r1) {
+        for (int r = r0, e; r < r1; r = e) {
+            e = idx.runEnd(r, r1);
+            Buf.copy(rows, r * d, dx, idx.srcOf[r] * d, (e - r) * d);
         }
     }
 

@@ -204,7 +204,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         Work wk = acquire(batch);
         final int rowLen = dimsPerUser.rowLen();
         final CapsuleRouting.Dims dims = new CapsuleRouting.Dims(batch, T, K, d, rowLen, dimsPerUser.kStride());
-        final int blocks = SelfAttentiveEncoder.blocks(batch);
+        final int blocks = blocks(batch);
         final CapsuleRouting.Scratch[] scratch = wk.scratch(blocks, dims);
         final int iterations = config.routingIterations();
         final Buf xb = Buf.ofCopyIfNeeded(x);
@@ -221,23 +221,17 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             final Buf bv = Buf.of(bias.value());
             // One region: each thread maps, routes and projects a block of users on its own rows, so the
             // rows stay in its cache from one step to the next.
-            Parallel.forRange(blocks, 1, (s0, s1) -> {
-                for (int blk = s0; blk < s1; blk++) {
-                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                    int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
-                    for (int r = r0, e; r < r0 + rn; r = e) {
-                        e = idx.runEnd(r, r0 + rn);
-                        Buf.copy(xb, idx.srcOf[r] * d, wk.xRows, r * d, (e - r) * d);
-                    }
-                    // u = X Wm + bm, the bias pre-filled
-                    Kernels.fillRows(wk.u, r0 * d, rn, d, bv);
-                    if (rn > 0) {
-                        Blas.gemm(false, false, rn, d, d, 1.0, wk.xRows, r0 * d, d, wv, 0, d, 1.0, wk.u, r0 * d, d);
-                    }
-                    CapsuleRouting.forwardUsers(dims, wk.u, idx.rowOf, iterations, wk.logits, fixedCoupling,
-                            wk.coupling, wk.s, wk.caps, u0, u1, scratch[blk]);
-                    project(wk, u0, u1, pw, pb);
+            forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
+                int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+                gatherRows(xb, idx, d, wk.xRows, r0, r0 + rn);
+                // u = X Wm + bm, the bias pre-filled
+                Kernels.fillRows(wk.u, r0 * d, rn, d, bv);
+                if (rn > 0) {
+                    Blas.gemm(false, false, rn, d, d, 1.0, wk.xRows, r0 * d, d, wv, 0, d, 1.0, wk.u, r0 * d, d);
                 }
+                CapsuleRouting.forwardUsers(dims, wk.u, idx.rowOf, iterations, wk.logits, fixedCoupling,
+                        wk.coupling, wk.s, wk.caps, u0, u1, scratch[blk]);
+                project(wk, u0, u1, pw, pb);
             });
         } else {
             gatherRows(xb, idx, d, wk.xRows);
@@ -251,13 +245,10 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                             wv, t * rowLen * d, d, 0.0, wk.u, start * rowLen, rowLen);
                 }
             });
-            Parallel.forRange(blocks, 1, (s0, s1) -> {
-                for (int blk = s0; blk < s1; blk++) {
-                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                    CapsuleRouting.forwardUsers(dims, wk.u, idx.rowOf, iterations, null, fixedCoupling,
-                            wk.coupling, wk.s, wk.caps, u0, u1, scratch[blk]);
-                    project(wk, u0, u1, pw, pb);
-                }
+            forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
+                CapsuleRouting.forwardUsers(dims, wk.u, idx.rowOf, iterations, null, fixedCoupling,
+                        wk.coupling, wk.s, wk.caps, u0, u1, scratch[blk]);
+                project(wk, u0, u1, pw, pb);
             });
         }
         return new CapsulePass(this, wk, idx, dims);
@@ -313,16 +304,13 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             Buf g = checkGrad(dInterests, idx.batch);
             final int d = config.dim(), T = config.maxLen();
             final int n = idx.rows, batch = idx.batch, rowLen = dims.rowLen();
-            final int blocks = SelfAttentiveEncoder.blocks(batch);
+            final int blocks = blocks(batch);
             final CapsuleRouting.Scratch[] scratch = wk.scratch(blocks, dims);
             final Buf[][] part = wk.partials(blocks);
             final Buf wv = Buf.of(w.value());
             final Buf pw = projW == null ? null : Buf.of(projW.value());
-            Parallel.forRange(blocks, 1, (s0, s1) -> {
-                for (int blk = s0; blk < s1; blk++) {
-                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                    backwardBlock(wk, g, part[blk], u0, u1, wv, pw, scratch[blk]);
-                }
+            forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
+                backwardBlock(wk, g, part[blk], u0, u1, wv, pw, scratch[blk]);
             });
             if (!shared) {
                 Buf wg = Buf.of(w.grad());
@@ -343,9 +331,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                     }
                 });
                 wk.dx.zero();
-                for (int r = 0; r < n; r++) {
-                    Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, d);
-                }
+                scatterRows(wk.dXr, idx, d, wk.dx, 0, n);
             }
             // Blocks' parameter gradients, added in block order.
             List<Buf> grads = new ArrayList<>();
@@ -408,10 +394,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                 dB.zero();
             }
             wk.dx.zero(u0 * T * d, (u1 - u0) * T * d);
-            for (int r = r0, e; r < r0 + rn; r = e) {
-                e = idx.runEnd(r, r0 + rn);
-                Buf.copy(wk.dXr, r * d, wk.dx, idx.srcOf[r] * d, (e - r) * d);
-            }
+            scatterRows(wk.dXr, idx, d, wk.dx, r0, r0 + rn);
         }
     }
 }

@@ -147,23 +147,25 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         }
 
         Buf[] slotPartials(int parts) {
-            if (slotPartial.length != parts) {
-                slotPartial = new Buf[parts];
-                for (int i = 0; i < parts; i++) {
-                    slotPartial[i] = Buf.zeros(cfg.dataType(), cfg.dim(), cfg.hidden());
-                }
-            }
+            slotPartial = resized(slotPartial, parts, cfg.dim(), cfg.hidden());
             return slotPartial;
         }
 
         Buf[] dtPartials(int blocks) {
-            if (dtPartial.length != blocks) {
-                dtPartial = new Buf[blocks];
-                for (int i = 0; i < blocks; i++) {
-                    dtPartial[i] = Buf.zeros(cfg.dataType(), cfg.maxLen(), cfg.hidden());
-                }
-            }
+            dtPartial = resized(dtPartial, blocks, cfg.maxLen(), cfg.hidden());
             return dtPartial;
+        }
+
+        /** {@code current} if it has {@code count} buffers, else {@code count} new zero buffers of the shape. */
+        private Buf[] resized(Buf[] current, int count, long... shape) {
+            if (current.length == count) {
+                return current;
+            }
+            Buf[] made = new Buf[count];
+            for (int i = 0; i < count; i++) {
+                made[i] = Buf.zeros(cfg.dataType(), shape);
+            }
+            return made;
         }
 
         Buf[][] partials(int blocks) {
@@ -244,11 +246,6 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
      * where the extra sums would cost more than the smaller products save).
      */
     static final double KEYED_MAX_DISTINCT = 0.75;
-
-    /** Number of user blocks for a batch: one per thread, at least 8 users each. */
-    static int blocks(int batch) {
-        return Math.max(1, Math.min(Parallel.threads(), batch / 8));
-    }
 
     @Override
     Work newWorkspace(int batch) {
@@ -349,40 +346,35 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
             }
         });
-        Parallel.forRange(blocks, 1, (s0, s1) -> {
-            for (int blk = s0; blk < s1; blk++) {
-                int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
-                for (int r = r0, e; r < r0 + rn; r = e) {
-                    e = idx.runEnd(r, r0 + rn);
-                    Buf.copy(xb, idx.srcOf[r] * d, w.xRows, r * d, (e - r) * d);
+        forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
+            int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+            gatherRows(xb, idx, d, w.xRows, r0, r0 + rn);
+            // H = tanh(x W1 [per key] + (p W1 + b1) [per position])
+            if (w.hid instanceof Buf.F hidF) {
+                // one pass per row on the heap: the sum and the tanh without a round trip through hid
+                Buf.F xwF = (Buf.F) w.xw;
+                float[][] pw = new float[T][h];
+                for (int t = 0; t < T; t++) {
+                    ((Buf.F) w.pwb).get(t * h, pw[t], 0, h);
                 }
-                // H = tanh(x W1 [per key] + (p W1 + b1) [per position])
-                if (w.hid instanceof Buf.F hidF) {
-                    // one pass per row on the heap: the sum and the tanh without a round trip through hid
-                    Buf.F xwF = (Buf.F) w.xw;
-                    float[][] pw = new float[T][h];
-                    for (int t = 0; t < T; t++) {
-                        ((Buf.F) w.pwb).get(t * h, pw[t], 0, h);
+                float[] row = new float[h];
+                for (int r = r0; r < r0 + rn; r++) {
+                    xwF.get(sl.slotOfRow[r] * h, row, 0, h);
+                    float[] pt = pw[idx.srcOf[r] % T];
+                    for (int j = 0; j < h; j++) {
+                        row[j] += pt[j];
                     }
-                    float[] row = new float[h];
-                    for (int r = r0; r < r0 + rn; r++) {
-                        xwF.get(sl.slotOfRow[r] * h, row, 0, h);
-                        float[] pt = pw[idx.srcOf[r] % T];
-                        for (int j = 0; j < h; j++) {
-                            row[j] += pt[j];
-                        }
-                        Kernels.tanhInPlace(row, h);
-                        hidF.set(r * h, row, 0, h);
-                    }
-                } else {
-                    for (int r = r0; r < r0 + rn; r++) {
-                        Buf.sum(w.xw, sl.slotOfRow[r] * h, w.pwb, (idx.srcOf[r] % T) * h, w.hid, r * h, h);
-                    }
-                    Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
+                    Kernels.tanhInPlace(row, h);
+                    hidF.set(r * h, row, 0, h);
                 }
-                scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
+            } else {
+                for (int r = r0; r < r0 + rn; r++) {
+                    Buf.copy(w.xw, sl.slotOfRow[r] * h, w.hid, r * h, h);
+                    Buf.addTo(w.pwb, (idx.srcOf[r] % T) * h, w.hid, r * h, h);
+                }
+                Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
             }
+            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
         });
         return new SaPass(this, w, idx, true);
     }
@@ -395,23 +387,20 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final double[] bk = prepareScores(w);
         final int blocks = blocks(batch);
         final double[][] softmaxRow = w.softmaxRows(blocks);
-        Parallel.forRange(blocks, 1, (s0, s1) -> {
-            for (int blk = s0; blk < s1; blk++) {
-                int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
-                for (int r = r0, e; r < r0 + rn; r = e) { // runs of consecutive positions, one copy each
-                    e = idx.runEnd(r, r0 + rn);
-                    int src = idx.srcOf[r], len = (e - r) * d;
-                    Buf.copy(xb, src * d, w.xRows, r * d, len);
-                    Buf.copy(xb, src * d, w.xp, r * d, len);
-                    Buf.addTo(p, (src % T) * d, w.xp, r * d, len);
-                }
-                // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
-                Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
-                Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
-                Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
-                scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
+        forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
+            int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+            for (int r = r0, e; r < r0 + rn; r = e) { // runs of consecutive positions, one copy each
+                e = idx.runEnd(r, r0 + rn);
+                int src = idx.srcOf[r], len = (e - r) * d;
+                Buf.copy(xb, src * d, w.xRows, r * d, len);
+                Buf.copy(xb, src * d, w.xp, r * d, len);
+                Buf.addTo(p, (src % T) * d, w.xp, r * d, len);
             }
+            // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
+            Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
+            Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
+            Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
+            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
         });
         return new SaPass(this, w, idx, false);
     }
@@ -496,11 +485,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             final Buf[] dtPart = keyed ? w.dtPartials(blocks) : null;
             final double[][] rows = w.softmaxRows(blocks);
             final Buf weight1 = Buf.of(w1.value());
-            Parallel.forRange(blocks, 1, (s0, s1) -> {
-                for (int blk = s0; blk < s1; blk++) {
-                    int u0 = batch * blk / blocks, u1 = batch * (blk + 1) / blocks;
-                    backwardBlock(w, idx, g, part[blk], u0, u1, weight1, keyed ? dtPart[blk] : null, rows[blk]);
-                }
+            forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
+                backwardBlock(w, idx, g, part[blk], u0, u1, weight1, keyed ? dtPart[blk] : null, rows[blk]);
             });
             Buf gw1 = Buf.of(w1.grad()), gpos = Buf.of(pos.grad());
             Buf[] slotPart = null;
@@ -680,10 +666,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
             }
             w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
-            for (int r = r0, e; r < r0 + rn; r = e) {
-                e = idx.runEnd(r, r0 + rn);
-                Buf.copy(w.dXp, r * d, w.dx, idx.srcOf[r] * d, (e - r) * d);
-            }
+            scatterRows(w.dXp, idx, d, w.dx, r0, r0 + rn);
         }
     }
 }

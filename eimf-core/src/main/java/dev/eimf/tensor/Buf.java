@@ -147,27 +147,6 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
         java.lang.ref.Reference.reachabilityFence(dst);
     }
 
-    /** {@code dst[dstOff + i] = a[aOff + i] + b[bOff + i]} for {@code i < n}. */
-    public static void sum(Buf a, int aOff, Buf b, int bOff, Buf dst, int dstOff, int n) {
-        if (a instanceof F fa && b instanceof F fb && dst instanceof F fd) {
-            float[] x = fa.scratch(n);
-            float[] y = fb.scratch2(n);
-            fa.b.get(aOff, x, 0, n);
-            fb.b.get(bOff, y, 0, n);
-            for (int i = 0; i < n; i++) {
-                y[i] += x[i];
-            }
-            fd.b.put(dstOff, y, 0, n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                dst.set(dstOff + i, a.get(aOff + i) + b.get(bOff + i));
-            }
-        }
-        java.lang.ref.Reference.reachabilityFence(a);
-        java.lang.ref.Reference.reachabilityFence(b);
-        java.lang.ref.Reference.reachabilityFence(dst);
-    }
-
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < n}. */
     public static void addTo(Buf src, int srcOff, Buf dst, int dstOff, int n) {
         if (src instanceof F fs && dst instanceof F fd) {

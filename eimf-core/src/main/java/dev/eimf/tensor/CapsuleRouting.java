@@ -22,7 +22,7 @@ package dev.eimf.tensor;
  * logits start from a constant; so no gradient flows through {@code b}, the coupling {@code c} of the
  * last iteration is a constant for the backward pass, and only the last {@code s = sum c u},
  * {@code v = squash(s)} carries gradient to {@code u} (and through it to the weights and the inputs).
- * {@link #backward} computes exactly that: {@code du[t,k] = c[k,t] * squash'(s_k)^T dv_k}.
+ * {@link #backwardUsers} computes exactly that: {@code du[t,k] = c[k,t] * squash'(s_k)^T dv_k}.
  */
 public final class CapsuleRouting {
 
@@ -85,7 +85,8 @@ public final class CapsuleRouting {
     }
 
     /**
-     * Runs the routing for the whole batch, users split across {@link Parallel} threads.
+     * Runs the routing for users {@code [from, to)} on the calling thread, with the caller's scratch (the
+     * encoders call it inside their own parallel region, a block of users per thread).
      *
      * @param u              packed prediction vectors (see the class comment)
      * @param rowOf          [B*T] row of each position, -1 for padding
@@ -96,19 +97,6 @@ public final class CapsuleRouting {
      * @param couplingOut    [B*K*T] receives the last coupling, 0 on padding
      * @param sOut           [B*K*d] receives the last pre-squash capsules
      * @param v              [B*K*d] window receiving the interest capsules {@code squash(s)}
-     */
-    public static void forward(Dims dims, Buf u, int[] rowOf, int iterations, double[] initLogits,
-                               double[] fixedCoupling, double[] couplingOut, double[] sOut, Buf v) {
-        if (iterations < 1) {
-            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-        }
-        Parallel.forRange(dims.batch(), 8, (from, to) -> forwardUsers(dims, u, rowOf, iterations, initLogits,
-                fixedCoupling, couplingOut, sOut, v, from, to, new Scratch(dims)));
-    }
-
-    /**
-     * {@link #forward} for users {@code [from, to)} on the calling thread, with the caller's scratch: for
-     * encoders that run the routing inside their own parallel region.
      */
     public static void forwardUsers(Dims dims, Buf u, int[] rowOf, int iterations, double[] initLogits,
                                     double[] fixedCoupling, double[] couplingOut, double[] sOut, Buf v,
@@ -230,20 +218,14 @@ public final class CapsuleRouting {
     }
 
     /**
-     * Backward of the last routing step with the coupling held constant (see the class comment), users
-     * split across {@link Parallel} threads.
+     * Backward of the last routing step with the coupling held constant (see the class comment), for
+     * users {@code [from, to)} on the calling thread, with the caller's scratch.
      *
      * @param coupling [B*K*T] the forward pass's last coupling
      * @param s        [B*K*d] the forward pass's last pre-squash capsules
      * @param dv       [B*K*d] gradient with respect to the capsules
      * @param du       packed buffer like {@code u}; rows of real positions are overwritten with the gradient
      */
-    public static void backward(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du) {
-        Parallel.forRange(dims.batch(), 8, (from, to) -> backwardUsers(dims, rowOf, coupling, s, dv, du, from, to,
-                new Scratch(dims)));
-    }
-
-    /** {@link #backward} for users {@code [from, to)} on the calling thread, with the caller's scratch. */
     public static void backwardUsers(Dims dims, int[] rowOf, double[] coupling, double[] s, Buf dv, Buf du,
                                      int from, int to, Scratch sc) {
         if (!sc.fits(dims)) {

@@ -214,13 +214,20 @@ public final class SampledSoftmax {
                 z[row + hit] = 0f;
             }
             double eT = Math.exp(zTrue - max);
-            sum += eT;
-            lossRow[i] = Math.log(sum) + max - zTrue;
-            double scale = 1.0 / (sum * bb);
-            dz0[i] = eT * scale - 1.0 / bb;
-            rowScale[i] = scale;
+            finishRow(i, sum + eT, eT, max, zTrue, bb);
         }
         lg.set(base, z, base, (to - from) * ss);
+    }
+
+    /**
+     * Row i's loss, true-class gradient and normaliser from the sum of its exponentials (true class
+     * included) shifted by {@code max}.
+     */
+    private void finishRow(int i, double sum, double eT, double max, double zTrue, int bb) {
+        lossRow[i] = Math.log(sum) + max - zTrue;
+        double scale = 1.0 / (sum * bb);
+        dz0[i] = eT * scale - 1.0 / bb;
+        rowScale[i] = scale;
     }
 
     /** As {@link #rowsFloat} in double with {@link Math#exp}. */
@@ -247,10 +254,7 @@ public final class SampledSoftmax {
                 z[row + j] = e;
                 sum += e;
             }
-            lossRow[i] = Math.log(sum) + max - zTrue;
-            double scale = 1.0 / (sum * bb);
-            dz0[i] = eT * scale - 1.0 / bb;
-            rowScale[i] = scale;
+            finishRow(i, sum, eT, max, zTrue, bb);
         }
         lg.set(base, z, base, (to - from) * ss);
     }
