@@ -91,6 +91,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         Buf[][] partial = new Buf[0][];
         /** Per-block heap row for the attention softmax. */
         double[][] softmaxRow = new double[0][];
+        /** Per-block heap buffers of the float backward pass, created on first use. */
+        BlockScratch[] scratch = new BlockScratch[0];
         /** Keyed passes: distinct rows and their slots, created on first use. */
         Slots slots;
         Buf xu;     // [N,d] one input row per slot
@@ -131,6 +133,20 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 softmaxRow = new double[blocks][3 * cfg.numInterests() * cfg.maxLen()];
             }
             return softmaxRow;
+        }
+
+        BlockScratch blockScratch(int blk) {
+            return scratch[blk];
+        }
+
+        /** Makes sure there are heap buffers for {@code blocks} blocks; called before a parallel region. */
+        void ensureScratch(int blocks) {
+            if (scratch.length != blocks) {
+                scratch = new BlockScratch[blocks];
+                for (int i = 0; i < blocks; i++) {
+                    scratch[i] = new BlockScratch(cfg, batch * cfg.maxLen());
+                }
+            }
         }
 
         void ensureKeyed() {
@@ -179,6 +195,28 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
             }
             return partial;
+        }
+    }
+
+    /** One block's heap buffers for {@link SaPass#hiddenBackwardFloat}. */
+    static final class BlockScratch {
+        final float[] ds;
+        final float[][] w2;
+        final float[][] dw2;
+        final float[] db1;
+        final float[][] dt;
+        final float[] hrow;
+        final float[] dh;
+
+        BlockScratch(EncoderConfig c, int rows) {
+            int h = c.hidden(), k = c.numInterests();
+            ds = new float[k * rows];
+            w2 = new float[k][h];
+            dw2 = new float[k][h];
+            db1 = new float[h];
+            dt = new float[c.maxLen()][h];
+            hrow = new float[h];
+            dh = new float[h];
         }
     }
 
@@ -484,9 +522,10 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             final Buf[][] part = w.partials(blocks);
             final Buf[] dtPart = keyed ? w.dtPartials(blocks) : null;
             final double[][] rows = w.softmaxRows(blocks);
+            w.ensureScratch(blocks);
             final Buf weight1 = Buf.of(w1.value());
             forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
-                backwardBlock(w, idx, g, part[blk], u0, u1, weight1, keyed ? dtPart[blk] : null, rows[blk]);
+                backwardBlock(w, idx, g, part[blk], blk, u0, u1, weight1, keyed ? dtPart[blk] : null, rows[blk]);
             });
             Buf gw1 = Buf.of(w1.grad()), gpos = Buf.of(pos.grad());
             Buf[] slotPart = null;
@@ -576,7 +615,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          * path of dX to the per-key and per-position sums: the block's dH summed per position goes to
          * {@code dtPart}, and dX gets only the direct path here.
          */
-        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int u0, int u1, Buf weight1, Buf dtPart,
+        private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int blk, int u0, int u1, Buf weight1, Buf dtPart,
                                    double[] heap) {
             final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
             final int cap = w.batch * T;
@@ -607,7 +646,43 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     w.score.set(k * cap + start, heap, 2 * kt + k * len, len);
                 }
             }
-            Buf dW1 = part[0], dB1 = part[1], dW2 = part[2], dB2 = part[3], dPos = part[4];
+            Buf dW1 = part[0], dPos = part[4];
+            if (w.hid instanceof Buf.F hidF && w.dHid instanceof Buf.F dhF) {
+                hiddenBackwardFloat(w, hidF, dhF, idx, r0, rn, part, (Buf.F) dtPart, w.blockScratch(blk));
+            } else {
+                hiddenBackward(w, r0, rn, part, dtPart, idx);
+            }
+            if (dtPart == null) {
+                Blas.gemm(true, false, d, h, rn, 1.0, w.xp, r0 * d, d, w.dHid, r0 * h, h, 0.0, dW1, 0, h);
+                Blas.gemm(false, true, rn, d, h, 1.0, w.dHid, r0 * h, h, weight1, 0, h, 0.0, w.dXp, r0 * d, d);
+                // positions see only the path through H
+                dPos.zero();
+                for (int r = r0, e; r < r0 + rn; r = e) {
+                    e = idx.runEnd(r, r0 + rn);
+                    Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, (e - r) * d);
+                }
+            }
+            // X also feeds V = A^T X directly: dX_b += A_b G_b, then the rows go back to their positions
+            double beta = dtPart == null ? 1.0 : 0.0;
+            for (int b = u0; b < u1; b++) {
+                int start = idx.groupStart[b], len = idx.groupSize(b);
+                if (len > 0) {
+                    Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, beta, w.dXp, start * d, d);
+                }
+            }
+            w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            scatterRows(w.dXp, idx, d, w.dx, r0, r0 + rn);
+        }
+
+        /**
+         * From dS (in {@code score}, transposed) to dH for rows {@code [r0, r0+rn)}: dB2, dW2 (transposed)
+         * and dB1 into the block's partials, dH into {@code dHid}, and for keyed passes dH summed per
+         * position into {@code dtPart}. BLAS form, used in double.
+         */
+        private void hiddenBackward(Work w, int r0, int rn, Buf[] part, Buf dtPart, MaskIndex idx) {
+            final int h = config.hidden(), K = config.numInterests(), T = config.maxLen();
+            final int cap = w.batch * T;
+            Buf dB1 = part[1], dW2 = part[2], dB2 = part[3];
             // dS is stored transposed [K, cap]: the products take it with a transposed flag.
             dB2.zero();
             dB1.zero();
@@ -627,46 +702,92 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             if (rn > 0) {
                 Blas.gemv(true, rn, h, 1.0, w.dHid, r0 * h, h, w.ones, 0, 0.0, dB1, 0);
             }
-            if (dtPart == null) {
-                Blas.gemm(true, false, d, h, rn, 1.0, w.xp, r0 * d, d, w.dHid, r0 * h, h, 0.0, dW1, 0, h);
-                Blas.gemm(false, true, rn, d, h, 1.0, w.dHid, r0 * h, h, weight1, 0, h, 0.0, w.dXp, r0 * d, d);
-                // positions see only the path through H
-                dPos.zero();
-                for (int r = r0, e; r < r0 + rn; r = e) {
-                    e = idx.runEnd(r, r0 + rn);
-                    Buf.addTo(w.dXp, r * d, dPos, (idx.srcOf[r] % T) * d, (e - r) * d);
-                }
-            } else {
-                if (w.dHid instanceof Buf.F dh && dtPart instanceof Buf.F dtF) {
-                    float[][] acc = new float[T][h];
-                    float[] row = new float[h];
-                    for (int r = r0; r < r0 + rn; r++) {
-                        dh.get(r * h, row, 0, h);
-                        float[] at = acc[idx.srcOf[r] % T];
-                        for (int j = 0; j < h; j++) {
-                            at[j] += row[j];
-                        }
-                    }
-                    for (int t = 0; t < T; t++) {
-                        dtF.set(t * h, acc[t], 0, h);
-                    }
-                } else {
-                    dtPart.zero();
-                    for (int r = r0; r < r0 + rn; r++) {
-                        Buf.addTo(w.dHid, r * h, dtPart, (idx.srcOf[r] % T) * h, h);
-                    }
+            if (dtPart != null) {
+                dtPart.zero();
+                for (int r = r0; r < r0 + rn; r++) {
+                    Buf.addTo(w.dHid, r * h, dtPart, (idx.srcOf[r] % T) * h, h);
                 }
             }
-            // X also feeds V = A^T X directly: dX_b += A_b G_b, then the rows go back to their positions
-            double beta = dtPart == null ? 1.0 : 0.0;
-            for (int b = u0; b < u1; b++) {
-                int start = idx.groupStart[b], len = idx.groupSize(b);
-                if (len > 0) {
-                    Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, beta, w.dXp, start * d, d);
+        }
+
+        /**
+         * {@link #hiddenBackward} in float as one pass per row on the heap: each row of H is read once and
+         * its dH written once, where the BLAS form reads H K+1 times and dH three times (K is too small
+         * for the products to pay). dW2, dB1 and the per-position sums accumulate in row order.
+         */
+        private void hiddenBackwardFloat(Work w, Buf.F hidF, Buf.F dhF, MaskIndex idx, int r0, int rn, Buf[] part,
+                                         Buf.F dtPart, BlockScratch sc) {
+            final int h = config.hidden(), K = config.numInterests(), T = config.maxLen();
+            final int cap = w.batch * T;
+            // Every loop below indexes its arrays alike from 0: C2 (JDK 17) does not vectorise a loop whose
+            // float arrays are read and written at different offsets, as they might be one array.
+            float[] ds = sc.ds, db1 = sc.db1, hrow = sc.hrow, dh = sc.dh;
+            float[][] w2 = sc.w2, dw2 = sc.dw2, dt = sc.dt;
+            for (int k = 0; k < K; k++) {
+                ((Buf.F) w.w2t).get(k * h, w2[k], 0, h);
+                java.util.Arrays.fill(dw2[k], 0f);
+            }
+            java.util.Arrays.fill(db1, 0f);
+            if (dtPart != null) {
+                for (float[] row : dt) {
+                    java.util.Arrays.fill(row, 0f);
                 }
             }
-            w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
-            scatterRows(w.dXp, idx, d, w.dx, r0, r0 + rn);
+            double[] db2 = new double[K];
+            for (int k = 0; k < K; k++) {
+                ((Buf.F) w.score).get(k * cap + r0, ds, k * rn, rn);
+                double sum = 0;
+                for (int i = 0; i < rn; i++) {
+                    sum += ds[k * rn + i];
+                }
+                db2[k] = sum;
+            }
+            for (int i = 0; i < rn; i++) {
+                int r = r0 + i;
+                hidF.get(r * h, hrow, 0, h);
+                float g0 = ds[i];
+                float[] w0 = w2[0];
+                for (int j = 0; j < h; j++) {
+                    dh[j] = g0 * w0[j];
+                }
+                for (int k = 1; k < K; k++) {
+                    float gk = ds[k * rn + i];
+                    float[] wk = w2[k];
+                    for (int j = 0; j < h; j++) {
+                        dh[j] += gk * wk[j];
+                    }
+                }
+                for (int k = 0; k < K; k++) {
+                    float gk = ds[k * rn + i];
+                    float[] acc = dw2[k];
+                    for (int j = 0; j < h; j++) {
+                        acc[j] += gk * hrow[j];
+                    }
+                }
+                for (int j = 0; j < h; j++) {
+                    float y = hrow[j];
+                    float v = dh[j] * (1f - y * y);
+                    dh[j] = v;
+                    db1[j] += v;
+                }
+                if (dtPart != null) {
+                    float[] acc = dt[idx.srcOf[r] % T];
+                    for (int j = 0; j < h; j++) {
+                        acc[j] += dh[j];
+                    }
+                }
+                dhF.set(r * h, dh, 0, h);
+            }
+            for (int k = 0; k < K; k++) {
+                ((Buf.F) part[2]).set(k * h, dw2[k], 0, h);
+            }
+            ((Buf.F) part[1]).set(0, db1, 0, h);
+            part[3].set(0, db2, 0, K);
+            if (dtPart != null) {
+                for (int t = 0; t < T; t++) {
+                    dtPart.set(t * h, dt[t], 0, h);
+                }
+            }
         }
     }
 }

@@ -189,6 +189,8 @@ public final class Trainer {
             INDArray xBuf = Nd4j.create(type, (long) b * t, d);
             Buf maskBuf = Buf.zeros(type, b, t);
             HardReadout readout = new HardReadout();
+            Candidates[] drawn = new Candidates[1];
+            INDArray xView = xBuf.reshape(b, t, d); // shares xBuf's storage: HistoryBatch.gather fills it
             List<Buf> grads = new ArrayList<>();
             for (Param p : allParams) {
                 grads.add(Buf.of(p.grad()));
@@ -205,16 +207,26 @@ public final class Trainer {
             }
             while (reason == StopReason.MAX_STEPS && step < config.maxSteps()) {
                 long s0 = System.nanoTime();
-                batches.next(batchRng, ids, mask, targets, users);
-                HistoryBatch hb = new HistoryBatch(ids, mask, b, t);
-                INDArray x = hb.gather(table, xBuf);
-                hb.maskInto(maskBuf);
+                // The batch and the negatives come from separate streams and do not touch the model, so
+                // the negatives are drawn on the second thread while this one builds the batch.
+                Parallel.forRange(2, 1, (from, to) -> {
+                    for (int task = from; task < to; task++) {
+                        if (task == 0) {
+                            batches.next(batchRng, ids, mask, targets, users);
+                            HistoryBatch hb = new HistoryBatch(ids, mask, b, t);
+                            hb.gather(table, xBuf);
+                            hb.maskInto(maskBuf);
+                        } else {
+                            drawn[0] = sampler.sample(config.numNegatives(), negativeRng);
+                        }
+                    }
+                });
+                Candidates negatives = drawn[0];
                 for (Buf g : grads) {
                     g.zero();
                 }
-                InterestEncoder.Pass pass = encoder.forward(x, maskBuf.array(), ids, true, forwardRng);
+                InterestEncoder.Pass pass = encoder.forward(xView, maskBuf.array(), ids, true, forwardRng);
                 HardReadout.Result chosen = readout.apply(pass.interests(), table, targets);
-                Candidates negatives = sampler.sample(config.numNegatives(), negativeRng);
                 tableGrad.clear();
                 SampledSoftmax.Result res = softmax.forwardBackward(chosen.user(), targets, table, negatives, tableGrad);
                 INDArray dInterests = readout.route(chosen, res.dUser());
