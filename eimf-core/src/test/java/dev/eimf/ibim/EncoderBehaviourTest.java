@@ -192,6 +192,13 @@ class EncoderBehaviourTest {
         EncoderConfig.Builder cb = EncoderConfig.builder(type).dim(16).numInterests(4).maxLen(20);
         InterestEncoder ef = Encoders.create(cb.dataType(DataType.FLOAT).build(), new SplittableRandom(9));
         InterestEncoder ed = Encoders.create(cb.dataType(DataType.DOUBLE).build(), new SplittableRandom(9));
+        // biases start at zero: give them (and the rest) nonzero values so that every term is compared
+        for (int i = 0; i < ed.parameters().size(); i++) {
+            INDArray v = ed.parameters().get(i).value();
+            INDArray noise = EncoderTestSupport.gaussian(100 + i, DataType.DOUBLE, v.shape()).muli(0.1);
+            v.addi(noise);
+            ef.parameters().get(i).value().assign(v.castTo(DataType.FLOAT));
+        }
         INDArray xd = EncoderTestSupport.input(mask, 16, 0.3, 4, DataType.DOUBLE);
         INDArray g = EncoderTestSupport.gaussian(5, DataType.DOUBLE, 6, 4, 16);
         InterestEncoder.Pass pf = ef.forward(xd.castTo(DataType.FLOAT), EncoderTestSupport.mask(mask, DataType.FLOAT), true, new SplittableRandom(1));
@@ -316,6 +323,10 @@ class EncoderBehaviourTest {
                 for (int keyed = 0; keyed < 2; keyed++) {
                     InterestEncoder enc = Encoders.create(cfg, new SplittableRandom(4));
                     enc.parameters().get(0).value().muli(10);
+                    for (int i = 0; i < enc.parameters().size(); i++) { // nonzero biases too
+                        INDArray v = enc.parameters().get(i).value();
+                        v.addi(EncoderTestSupport.gaussian(200 + i, dt, v.shape()).muli(0.1));
+                    }
                     InterestEncoder.Pass pass = keyed == 1
                             ? enc.forward(x, m, keys, true, new SplittableRandom(1))
                             : enc.forward(x, m, true, new SplittableRandom(1));
