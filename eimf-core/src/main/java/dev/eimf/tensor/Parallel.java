@@ -22,7 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * after each loop before they park (like OpenMP's workers), and the caller spins while it waits: a loop
  * is then handed over in about a microsecond. The spin time is the system property
  * {@code eimf.parallel.spinMicros} (default 200; 0 parks at once), which bounds the CPU an idle pool
- * burns after its last loop.
+ * burns after its last loop. Only the first {@code eimf.parallel.busyNanos} (default 20,000) of a wait
+ * are pure spinning; after that a waiting thread yields its core on every turn, so that another
+ * runnable thread (the JIT compiler in the first seconds, a descheduled worker, the application's own
+ * threads) gets it at once instead of after the spin: on two cores the compiler otherwise waits
+ * behind a spinning thread. With nothing else runnable a yield returns at once and costs about a
+ * microsecond.
  */
 public final class Parallel {
 
@@ -34,6 +39,8 @@ public final class Parallel {
     }
 
     private static final long SPIN_NANOS = spinNanos();
+    /** Pure spinning before a waiting thread starts yielding its core. */
+    private static final long BUSY_SPIN_NANOS = nonNegative("eimf.parallel.busyNanos", 20_000L);
     private static volatile int threads = defaultThreads();
     private static volatile Pool pool;
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -58,16 +65,20 @@ public final class Parallel {
     }
 
     private static long spinNanos() {
-        String p = System.getProperty("eimf.parallel.spinMicros", "200").trim();
+        return nonNegative("eimf.parallel.spinMicros", 200L) * 1000L;
+    }
+
+    private static long nonNegative(String property, long fallback) {
+        String p = System.getProperty(property, Long.toString(fallback)).trim();
         try {
             long v = Long.parseLong(p);
             if (v >= 0) {
-                return v * 1000L;
+                return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("system property eimf.parallel.spinMicros must be a non-negative integer, got '"
+        throw new IllegalArgumentException("system property " + property + " must be a non-negative integer, got '"
                 + p + "'");
     }
 
@@ -185,10 +196,10 @@ public final class Parallel {
                 }
                 long spinStart = System.nanoTime();
                 while (remaining.get() > 0) {
-                    if (System.nanoTime() - spinStart < 1_000_000L) {
+                    if (System.nanoTime() - spinStart < BUSY_SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
-                        Thread.yield(); // a worker is descheduled: give it the core
+                        Thread.yield(); // a worker or the JIT may want this core
                     }
                 }
                 for (int i = 1; i < numParts; i++) {
@@ -251,8 +262,11 @@ public final class Parallel {
                 if (pool.stopped) {
                     return;
                 }
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                long idle = System.nanoTime() - idleSince;
+                if (idle < BUSY_SPIN_NANOS) {
                     Thread.onSpinWait();
+                } else if (idle < SPIN_NANOS) {
+                    Thread.yield(); // keeps the hand-over fast but lets a runnable thread (the JIT) have the core
                 } else {
                     parked = true;
                     if (pool.task.generation() == seen && !pool.stopped) {
