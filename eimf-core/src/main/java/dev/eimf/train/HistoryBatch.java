@@ -68,7 +68,8 @@ public record HistoryBatch(int[] ids, float[] mask, int size, int maxLen) {
      * Gathers the item rows into {@code [B, T, d]} (padding takes table row 0, which stays zero).
      *
      * @param table the item table [n+1, d]
-     * @param dest  a [B*T, d] buffer of the table's type, or null to allocate
+     * @param dest  a contiguous c-order buffer of the table's type with B*T*d elements ([B*T, d] or
+     *              [B, T, d]), or null to allocate
      * @return the gathered rows viewed as [B, T, d]
      */
     public INDArray gather(INDArray table, INDArray dest) {

@@ -186,11 +186,10 @@ public final class Trainer {
             float[] mask = new float[b * t];
             int[] targets = new int[b];
             int[] users = new int[b];
-            INDArray xBuf = Nd4j.create(type, (long) b * t, d);
+            INDArray xBuf = Nd4j.create(type, b, t, d); // the batch's inputs, filled by HistoryBatch.gather
             Buf maskBuf = Buf.zeros(type, b, t);
             HardReadout readout = new HardReadout();
             Candidates[] drawn = new Candidates[1];
-            INDArray xView = xBuf.reshape(b, t, d); // shares xBuf's storage: HistoryBatch.gather fills it
             List<Buf> grads = new ArrayList<>();
             for (Param p : allParams) {
                 grads.add(Buf.of(p.grad()));
@@ -207,8 +206,8 @@ public final class Trainer {
             }
             while (reason == StopReason.MAX_STEPS && step < config.maxSteps()) {
                 long s0 = System.nanoTime();
-                // The batch and the negatives come from separate streams and do not touch the model, so
-                // the negatives are drawn on the second thread while this one builds the batch.
+                // The batch and the negatives come from separate random streams and neither needs the
+                // other, so the negatives are drawn on the second thread while this one builds the batch.
                 Parallel.forRange(2, 1, (from, to) -> {
                     for (int task = from; task < to; task++) {
                         if (task == 0) {
@@ -225,7 +224,7 @@ public final class Trainer {
                 for (Buf g : grads) {
                     g.zero();
                 }
-                InterestEncoder.Pass pass = encoder.forward(xView, maskBuf.array(), ids, true, forwardRng);
+                InterestEncoder.Pass pass = encoder.forward(xBuf, maskBuf.array(), ids, true, forwardRng);
                 HardReadout.Result chosen = readout.apply(pass.interests(), table, targets);
                 tableGrad.clear();
                 SampledSoftmax.Result res = softmax.forwardBackward(chosen.user(), targets, table, negatives, tableGrad);
