@@ -139,13 +139,17 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             return scratch[blk];
         }
 
-        /** Makes sure there are heap buffers for {@code blocks} blocks; called before a parallel region. */
-        void ensureScratch(int blocks) {
-            if (scratch.length != blocks) {
-                scratch = new BlockScratch[blocks];
-                for (int i = 0; i < blocks; i++) {
-                    scratch[i] = new BlockScratch(cfg, batch * cfg.maxLen());
+        /**
+         * Makes sure there are heap buffers for at least {@code count} blocks (or slot ranges); called
+         * before a parallel region.
+         */
+        void ensureScratch(int count) {
+            if (scratch.length < count) {
+                BlockScratch[] grown = java.util.Arrays.copyOf(scratch, count);
+                for (int i = scratch.length; i < count; i++) {
+                    grown[i] = new BlockScratch(cfg, batch * cfg.maxLen());
                 }
+                scratch = grown;
             }
         }
 
@@ -198,7 +202,10 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         }
     }
 
-    /** One block's heap buffers for {@link SaPass#hiddenBackwardFloat}. */
+    /**
+     * One block's heap buffers for the float passes ({@link SaPass#hiddenBackwardFloat}, and the keyed
+     * forward and per-key sums, which use some of them while the backward pass does not run).
+     */
     static final class BlockScratch {
         final float[] ds;
         final float[][] w2;
@@ -368,6 +375,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final double[] bk = prepareScores(w);
         final int blocks = blocks(batch);
         final double[][] softmaxRow = w.softmaxRows(blocks);
+        w.ensureScratch(blocks);
         // P W1 + b1, once per position
         Kernels.fillRows(w.pwb, 0, T, h, Buf.of(b1.value()));
         Blas.gemm(false, false, T, h, d, 1.0, Buf.of(pos.value()), 0, d, weight1, 0, h, 1.0, w.pwb, 0, h);
@@ -391,11 +399,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             if (w.hid instanceof Buf.F hidF) {
                 // one pass per row on the heap: the sum and the tanh without a round trip through hid
                 Buf.F xwF = (Buf.F) w.xw;
-                float[][] pw = new float[T][h];
+                BlockScratch sc = w.blockScratch(blk);
+                float[][] pw = sc.dt; // [T][h], free until the backward pass
                 for (int t = 0; t < T; t++) {
                     ((Buf.F) w.pwb).get(t * h, pw[t], 0, h);
                 }
-                float[] row = new float[h];
+                float[] row = sc.hrow;
                 for (int r = r0; r < r0 + rn; r++) {
                     xwF.get(sl.slotOfRow[r] * h, row, 0, h);
                     float[] pt = pw[idx.srcOf[r] % T];
@@ -537,13 +546,15 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 final int parts = Parallel.threads();
                 final Buf[] sp = w.slotPartials(parts);
                 slotPart = sp;
+                w.ensureScratch(parts);
                 Parallel.forRange(parts, 1, (q0, q1) -> {
                     for (int q = q0; q < q1; q++) {
                         int a = slots * q / parts, e = slots * (q + 1) / parts;
                         if (w.dHid instanceof Buf.F dh && w.xw instanceof Buf.F sums) {
                             // summed on the heap: one write per slot instead of a read-add-write per row
-                            float[] acc = new float[h];
-                            float[] row = new float[h];
+                            BlockScratch sc = w.blockScratch(q);
+                            float[] acc = sc.dh;
+                            float[] row = sc.hrow;
                             for (int s = a; s < e; s++) {
                                 int first = sl.rowStart[s], end = sl.rowStart[s + 1];
                                 dh.get(sl.rows[first] * h, acc, 0, h);

@@ -156,18 +156,7 @@ public final class TableGradient {
             double[] r = new double[dim];
             float[] rf = new float[dim];
             for (int i = from; i < to; i++) {
-                int base = slots[i] * dim;
-                if (grads instanceof Buf.F gf) {
-                    gf.get(i * dim, rf, 0, dim);
-                    for (int c = 0; c < dim; c++) {
-                        vals[base + c] += rf[c];
-                    }
-                } else {
-                    grads.get(i * dim, r, 0, dim);
-                    for (int c = 0; c < dim; c++) {
-                        vals[base + c] += r[c];
-                    }
-                }
+                addRow(grads, i * dim, vals, slots[i] * dim, r, rf);
             }
         });
     }
