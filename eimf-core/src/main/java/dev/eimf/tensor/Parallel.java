@@ -151,8 +151,32 @@ public final class Parallel {
         }
     }
 
-    /** One loop handed to the workers; published whole through a volatile field. */
-    private record Task(long generation, Range body, int n, int parts) {
+    /**
+     * One loop handed to the workers; published whole through a volatile field. Its parts are claimed
+     * in index order by whichever thread is free ({@code next}), so that a part whose thread has lost
+     * its core (to the JIT compiler or another process) is run by the caller instead of waited for;
+     * a part's indices, and so its result, do not depend on the thread that runs it.
+     */
+    private record Task(long generation, Range body, int n, int parts, AtomicInteger next) {
+
+        /** Runs unclaimed parts until none is left; the last to finish brings {@code remaining} to 0. */
+        void claimParts(Pool pool) {
+            int p;
+            while ((p = next.getAndIncrement()) < parts) {
+                int from = (int) ((long) n * p / parts);
+                int to = (int) ((long) n * (p + 1) / parts);
+                int[] depth = DEPTH.get();
+                depth[0]++;
+                try {
+                    body.run(from, to);
+                } catch (RuntimeException | Error e) {
+                    pool.failures[p] = e;
+                } finally {
+                    depth[0]--;
+                    pool.remaining.decrementAndGet();
+                }
+            }
+        }
     }
 
     /** Spinning workers; one loop at a time. */
@@ -161,7 +185,7 @@ public final class Parallel {
         final ReentrantLock lock = new ReentrantLock();
         final AtomicInteger remaining = new AtomicInteger();
         final Throwable[] failures;
-        volatile Task task = new Task(0, null, 0, 0);
+        volatile Task task = new Task(0, null, 0, 0, new AtomicInteger());
         volatile boolean stopped;
 
         Pool(int count) {
@@ -180,20 +204,16 @@ public final class Parallel {
                     body.run(0, size);
                     return;
                 }
-                remaining.set(numParts - 1);
-                task = new Task(task.generation() + 1, body, size, numParts);
+                remaining.set(numParts);
+                Task t = new Task(task.generation() + 1, body, size, numParts, new AtomicInteger());
+                task = t;
                 for (int i = 0; i < numParts - 1; i++) {
                     Worker w = workers[i];
                     if (w.parked) {
                         LockSupport.unpark(w);
                     }
                 }
-                Throwable first = null;
-                try {
-                    body.run(0, (int) ((long) size / numParts));
-                } catch (RuntimeException | Error e) {
-                    first = e;
-                }
+                t.claimParts(this);
                 long spinStart = System.nanoTime();
                 while (remaining.get() > 0) {
                     if (System.nanoTime() - spinStart < BUSY_SPIN_NANOS) {
@@ -202,7 +222,8 @@ public final class Parallel {
                         Thread.yield(); // a worker or the JIT may want this core
                     }
                 }
-                for (int i = 1; i < numParts; i++) {
+                Throwable first = null;
+                for (int i = 0; i < numParts; i++) {
                     if (failures[i] != null && first == null) {
                         first = failures[i];
                     }
@@ -254,7 +275,7 @@ public final class Parallel {
                 if (t.generation() != seen) {
                     seen = t.generation();
                     if (index < t.parts()) {
-                        runPart(t);
+                        t.claimParts(pool);
                     }
                     idleSince = System.nanoTime();
                     continue;
@@ -274,21 +295,6 @@ public final class Parallel {
                     }
                     parked = false;
                 }
-            }
-        }
-
-        private void runPart(Task t) {
-            int from = (int) ((long) t.n() * index / t.parts());
-            int to = (int) ((long) t.n() * (index + 1) / t.parts());
-            int[] depth = DEPTH.get();
-            depth[0]++;
-            try {
-                t.body().run(from, to);
-            } catch (RuntimeException | Error e) {
-                pool.failures[index] = e;
-            } finally {
-                depth[0]--;
-                pool.remaining.decrementAndGet();
             }
         }
     }
