@@ -102,6 +102,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         Buf dt;     // [T,h] dH summed per position
         Buf[] slotPartial = new Buf[0];  // per slot range: dW1 [d,h]
         Buf[] dtPartial = new Buf[0];    // per block: dH summed per position [T,h]
+        final double[] w2Heap;           // [2 K h]: W2 (or its gradient) and a transposed copy, on the heap
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
@@ -120,6 +121,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             out = Buf.zeros(t, batch, c.numInterests(), c.dim());
             dx = Buf.zeros(t, batch, c.maxLen(), c.dim());
             ones = Kernels.ones(t, n);
+            w2Heap = new double[2 * c.numInterests() * c.hidden()];
         }
 
         @Override
@@ -342,12 +344,16 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
     /** W2 transposed into the work buffer, and b2 as a heap array. */
     private double[] prepareScores(Work w) {
         final int h = config.hidden(), K = config.numInterests();
-        final Buf weight2 = Buf.of(w2.value());
+        // one bulk read and write: element accessors on the native buffers made this loop one of the
+        // costliest methods for the JIT to compile
+        double[] heap = w.w2Heap;
+        Buf.of(w2.value()).get(0, heap, 0, h * K);
         for (int j = 0; j < h; j++) {
             for (int k = 0; k < K; k++) {
-                w.w2t.set(k * h + j, weight2.get(j * K + k));
+                heap[h * K + k * h + j] = heap[j * K + k];
             }
         }
+        w.w2t.set(0, heap, h * K, K * h);
         double[] bk = new double[K];
         Buf.of(b2.value()).get(0, bk, 0, K);
         return bk;
@@ -596,17 +602,36 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 Blas.gemm(true, false, d, h, T, 1.0, Buf.of(pos.value()), 0, d, w.dt, 0, h, 1.0, gw1, 0, h);
                 Blas.gemm(false, true, T, d, h, 1.0, w.dt, 0, h, weight1, 0, h, 1.0, gpos, 0, d);
             }
-            // Blocks' parameter gradients, added in block order (keyed passes have no per-block dW1, dP).
+            addBlockGradients(w, part, gw1, gpos);
+            if (slotPart != null) {
+                for (Buf sp : slotPart) {
+                    Buf.addTo(sp, 0, gw1, 0, gw1.length());
+                }
+            }
+            return w.dx.array();
+        }
+
+        /**
+         * The blocks' parameter gradients added in block order (keyed passes have no per-block dW1, dP);
+         * dW2, held transposed [K, h] per block, through heap arrays.
+         */
+        private void addBlockGradients(Work w, Buf[][] part, Buf gw1, Buf gpos) {
+            final int h = config.hidden(), K = config.numInterests();
             Buf[] grads = {gw1, Buf.of(b1.grad()), Buf.of(w2.grad()), Buf.of(b2.grad()), gpos};
+            double[] heap = w.w2Heap;
+            boolean isFloat = grads[2] instanceof Buf.F;
+            grads[2].get(0, heap, 0, h * K);
             for (Buf[] blockPart : part) {
                 for (int i = 0; i < grads.length; i++) {
                     if (keyed && (i == 0 || i == 4)) {
                         continue;
                     }
-                    if (i == 2) { // held transposed [K, h]
+                    if (i == 2) {
+                        blockPart[2].get(0, heap, h * K, K * h);
                         for (int k = 0; k < K; k++) {
                             for (int j = 0; j < h; j++) {
-                                grads[2].add(j * K + k, blockPart[2].get(k * h + j));
+                                double v = heap[j * K + k] + heap[h * K + k * h + j];
+                                heap[j * K + k] = isFloat ? (float) v : v; // rounded per block, as the buffer's own add
                             }
                         }
                     } else {
@@ -614,12 +639,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     }
                 }
             }
-            if (slotPart != null) {
-                for (Buf sp : slotPart) {
-                    Buf.addTo(sp, 0, gw1, 0, gw1.length());
-                }
-            }
-            return w.dx.array();
+            grads[2].set(0, heap, 0, h * K);
         }
 
         /**
@@ -631,33 +651,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         private void backwardBlock(Work w, MaskIndex idx, Buf g, Buf[] part, int blk, int u0, int u1, Buf weight1, Buf dtPart,
                                    double[] heap) {
             final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
-            final int cap = w.batch * T;
             int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
-            // dA = X_b G_b^T per user, then the softmax backward dS = A * (dA - sum_t A dA), into score
             for (int b = u0; b < u1; b++) {
-                int start = idx.groupStart[b], len = idx.groupSize(b);
-                if (len == 0) {
-                    continue;
-                }
-                Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
-                // bulk reads and writes, as in the forward pass
-                final int kt = K * T;
-                w.att.get(start * K, heap, 0, len * K);
-                w.dAtt.get(start * K, heap, kt, len * K);
-                for (int k = 0; k < K; k++) {
-                    double dot = 0;
-                    for (int i = 0; i < len; i++) {
-                        int q = i * K + k;
-                        dot += heap[q] * heap[kt + q];
-                    }
-                    for (int i = 0; i < len; i++) {
-                        int q = i * K + k;
-                        heap[2 * kt + k * len + i] = heap[q] * (heap[kt + q] - dot);
-                    }
-                }
-                for (int k = 0; k < K; k++) {
-                    w.score.set(k * cap + start, heap, 2 * kt + k * len, len);
-                }
+                attentionBackward(w, idx, g, b, heap);
             }
             Buf dW1 = part[0], dPos = part[4];
             if (w.hid instanceof Buf.F hidF && w.dHid instanceof Buf.F dhF) {
@@ -685,6 +681,39 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             }
             w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
             scatterRows(w.dXp, idx, d, w.dx, r0, r0 + rn);
+        }
+
+        /**
+         * User b's part of the attention backward: dA = X_b G_b^T, then the softmax backward
+         * dS = A * (dA - sum_t A dA), into {@code score}. Called once per user, so that the JIT compiles it
+         * whole early instead of replacing the block's loop on the stack.
+         */
+        private void attentionBackward(Work w, MaskIndex idx, Buf g, int b, double[] heap) {
+            final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
+            final int cap = w.batch * T;
+            int start = idx.groupStart[b], len = idx.groupSize(b);
+            if (len == 0) {
+                return;
+            }
+            Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
+            // bulk reads and writes, as in the forward pass
+            final int kt = K * T;
+            w.att.get(start * K, heap, 0, len * K);
+            w.dAtt.get(start * K, heap, kt, len * K);
+            for (int k = 0; k < K; k++) {
+                double dot = 0;
+                for (int i = 0; i < len; i++) {
+                    int q = i * K + k;
+                    dot += heap[q] * heap[kt + q];
+                }
+                for (int i = 0; i < len; i++) {
+                    int q = i * K + k;
+                    heap[2 * kt + k * len + i] = heap[q] * (heap[kt + q] - dot);
+                }
+            }
+            for (int k = 0; k < K; k++) {
+                w.score.set(k * cap + start, heap, 2 * kt + k * len, len);
+            }
         }
 
         /**

@@ -73,18 +73,27 @@ public final class DenseAdam {
                 w.get(off, wr, 0, len);
                 mb.get(off, mr, 0, len);
                 vb.get(off, vr, 0, len);
-                for (int c = 0; c < len; c++) {
-                    double gc = gr[c];
-                    double mi = b1 * mr[c] + (1 - b1) * gc;
-                    double vi = b2 * vr[c] + (1 - b2) * gc * gc;
-                    mr[c] = mi;
-                    vr[c] = vi;
-                    wr[c] -= lrT * mi / (Math.sqrt(vi) + eps);
-                }
+                update(gr, wr, mr, vr, len, b1, b2, lrT, eps);
                 w.set(off, wr, 0, len);
                 mb.set(off, mr, 0, len);
                 vb.set(off, vr, 0, len);
             }
+        }
+    }
+
+    /**
+     * Adam on one chunk, in double. A method of its own so that the JIT compiles it whole after a few
+     * calls rather than replacing {@link #step} on the stack.
+     */
+    private static void update(double[] gr, double[] wr, double[] mr, double[] vr, int len, double b1, double b2,
+                               double lrT, double eps) {
+        for (int c = 0; c < len; c++) {
+            double gc = gr[c];
+            double mi = b1 * mr[c] + (1 - b1) * gc;
+            double vi = b2 * vr[c] + (1 - b2) * gc * gc;
+            mr[c] = mi;
+            vr[c] = vi;
+            wr[c] -= lrT * mi / (Math.sqrt(vi) + eps);
         }
     }
 

@@ -91,32 +91,16 @@ public final class SampledSoftmax {
                     + " " + table.dataType() + " do not match");
         }
         int rowsInTable = Math.toIntExact(table.size(0));
-        for (int t : targets) {
-            if (t < 1 || t >= rowsInTable) {
-                throw new IllegalArgumentException("target item id " + t + " not in 1.." + (rowsInTable - 1));
-            }
-        }
-        for (int id : ids) {
-            if (id < 1 || id >= rowsInTable) {
-                throw new IllegalArgumentException("sampled item id " + id + " not in 1.." + (rowsInTable - 1));
-            }
-        }
+        // The loops of this once-per-step method are in small methods: the JIT compiles each whole after a
+        // few calls, instead of replacing this method on the stack once per loop (four compilations of the
+        // whole method, measured, in the first few hundred steps of a run).
+        checkIds(targets, rowsInTable, "target");
+        checkIds(ids, rowsInTable, "sampled");
         ensure(table.dataType(), bb, ss, dd, rowsInTable);
         final Buf u = Buf.ofCopyIfNeeded(user);
         final Buf tb = Buf.of(table);
         final boolean isFloat = u instanceof Buf.F;
-        double[] expected = negatives.expectedCounts();
-        for (int j = 0; j < ss; j++) {
-            logQNeg[j] = Math.log(expected[j]);
-            negIndex[ids[j]] = j;
-        }
-        for (int i = 0; i < bb; i++) {
-            logQTrue[i] = Math.log(negatives.expectedCount(targets[i]));
-            hitOf[i] = negIndex[targets[i]];
-        }
-        for (int id : ids) {
-            negIndex[id] = -1;
-        }
+        logQAndHits(negatives, targets);
         final int da = dd + 1;
         // Region 1: the negatives' rows, by blocks of negatives.
         Parallel.forRange(ss, 64, (from, to) -> {
@@ -131,11 +115,7 @@ public final class SampledSoftmax {
         final int fd = dd;
         Parallel.forRange(bb, 8, (from, to) -> {
             int n = to - from;
-            for (int i = from; i < to; i++) {
-                Buf.copy(tb, targets[i] * fd, eTrue, i * fd, fd);
-                Buf.copy(u, i * fd, uAug, i * da, fd);
-                uAug.set(i * da + fd, 1.0);
-            }
+            gatherUsers(tb, u, targets, from, to, fd);
             // logits minus log Q in one product: [u, 1] . [e, -log Q]
             Blas.gemm(false, true, n, fs, da, 1.0, uAug, from * da, da, eNeg, 0, da, 0.0, logits, from * fs, fs);
             if (isFloat) {
@@ -147,35 +127,83 @@ public final class SampledSoftmax {
             // rather than to dZ (S wide): dU = scale * (exp E_neg) + dz0 * e_true, and dZ^T U below
             // takes the users scaled.
             Blas.gemm(false, false, n, fd, fs, 1.0, logits, from * fs, fs, eNeg, 0, da, 0.0, dUser, from * fd, fd);
-            double[] row = new double[fd];
-            double[] et = new double[fd];
-            for (int i = from; i < to; i++) {
-                double sc = rowScale[i];
-                dUser.get(i * fd, row, 0, fd);
-                eTrue.get(i * fd, et, 0, fd);
-                for (int c = 0; c < fd; c++) {
-                    row[c] = row[c] * sc + et[c] * dz0[i];
-                }
-                dUser.set(i * fd, row, 0, fd);
-                u.get(i * fd, row, 0, fd);
-                for (int c = 0; c < fd; c++) {
-                    row[c] *= sc;
-                }
-                uScaled.set(i * fd, row, 0, fd);
-            }
+            scaleUsers(u, from, to, fd);
         });
         // Region 3: sampled rows' gradient dZ^T U, by blocks of negatives.
         Parallel.forRange(ss, 64, (from, to) -> Blas.gemm(true, false, to - from, fd, fb, 1.0, logits, from, fs,
                 uScaled, 0, fd, 0.0, dNeg, from * fd, fd));
+        double total = trueRowsAndLoss(u, targets, tableGrad, bb, dd);
+        tableGrad.addDistinctRows(ids, dNeg);
+        return new Result(total / bb, dUser.array());
+    }
+
+    /** Users {@code [from, to)}: their true rows into {@code eTrue}, their vectors into {@code uAug} with a 1 appended. */
+    private void gatherUsers(Buf tb, Buf u, int[] targets, int from, int to, int dd) {
+        int da = dd + 1;
+        for (int i = from; i < to; i++) {
+            Buf.copy(tb, targets[i] * dd, eTrue, i * dd, dd);
+            Buf.copy(u, i * dd, uAug, i * da, dd);
+            uAug.set(i * da + dd, 1.0);
+        }
+    }
+
+    /**
+     * Users {@code [from, to)}: {@code dU = scale * (exp-rows E_neg) + dz0 * e_true} in place, and the
+     * users' vectors times their scale into {@code uScaled}.
+     */
+    private void scaleUsers(Buf u, int from, int to, int dd) {
+        double[] row = new double[dd];
+        double[] et = new double[dd];
+        for (int i = from; i < to; i++) {
+            double sc = rowScale[i];
+            dUser.get(i * dd, row, 0, dd);
+            eTrue.get(i * dd, et, 0, dd);
+            for (int c = 0; c < dd; c++) {
+                row[c] = row[c] * sc + et[c] * dz0[i];
+            }
+            dUser.set(i * dd, row, 0, dd);
+            u.get(i * dd, row, 0, dd);
+            for (int c = 0; c < dd; c++) {
+                row[c] *= sc;
+            }
+            uScaled.set(i * dd, row, 0, dd);
+        }
+    }
+
+    private static void checkIds(int[] ids, int rowsInTable, String what) {
+        for (int id : ids) {
+            if (id < 1 || id >= rowsInTable) {
+                throw new IllegalArgumentException(what + " item id " + id + " not in 1.." + (rowsInTable - 1));
+            }
+        }
+    }
+
+    /** log Q of the negatives and of the true items, and where each user's true item is among the negatives. */
+    private void logQAndHits(Candidates negatives, int[] targets) {
+        int[] ids = negatives.ids();
+        double[] expected = negatives.expectedCounts();
+        for (int j = 0; j < ids.length; j++) {
+            logQNeg[j] = Math.log(expected[j]);
+            negIndex[ids[j]] = j;
+        }
+        for (int i = 0; i < targets.length; i++) {
+            logQTrue[i] = Math.log(negatives.expectedCount(targets[i]));
+            hitOf[i] = negIndex[targets[i]];
+        }
+        for (int id : ids) {
+            negIndex[id] = -1;
+        }
+    }
+
+    /** Adds {@code dz0 * u} to the true rows' gradient; returns the summed loss. */
+    private double trueRowsAndLoss(Buf u, int[] targets, TableGradient tableGrad, int bb, int dd) {
         double total = 0;
         u.get(0, uAll, 0, bb * dd);
         for (int i = 0; i < bb; i++) {
             total += lossRow[i];
-            // True rows get dz0 * u.
             tableGrad.add(targets[i], uAll, i * dd, dz0[i]);
         }
-        tableGrad.addDistinctRows(ids, dNeg);
-        return new Result(total / bb, dUser.array());
+        return total;
     }
 
     /** The true logit {@code u_i . e_t(i) - log Q(t(i))}, in double. */

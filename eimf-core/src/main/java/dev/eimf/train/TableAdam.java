@@ -114,20 +114,7 @@ public final class TableAdam {
                             vn.get(base, vf, k * dim, dim);
                         }
                         int go = i0 * dim; // the gradient's rows are consecutive slots
-                        for (int c = 0; c < len; c++) {
-                            gf[c] = (float) g[go + c];
-                        }
-                        // float arithmetic, as TensorFlow's Adam on float variables; one store per loop so
-                        // that C2 vectorises each
-                        for (int c = 0; c < len; c++) {
-                            mf[c] = fb1 * mf[c] + fc1 * gf[c];
-                        }
-                        for (int c = 0; c < len; c++) {
-                            vf[c] = fb2 * vf[c] + fc2 * gf[c] * gf[c];
-                        }
-                        for (int c = 0; c < len; c++) {
-                            wf[c] -= flr * mf[c] / ((float) Math.sqrt(vf[c]) + feps);
-                        }
+                        updateFloat(g, go, gf, wf, mf, vf, len, fb1, fb2, fc1, fc2, flr, feps);
                         for (int k = 0; k < rows; k++) {
                             int base = grad.rowAt(i0 + k) * dim;
                             wn.put(base, wf, k * dim, dim);
@@ -208,6 +195,28 @@ public final class TableAdam {
             f.nio().put(off, tmp, 0, n);
         } else {
             ((Buf.D) b).nio().put(off, src, 0, n);
+        }
+    }
+
+    /**
+     * Float Adam on {@code len} elements of a group of rows, the gradient read from {@code g[go..]}:
+     * float arithmetic, as TensorFlow's Adam on float variables, with one store per loop so that C2
+     * vectorises each. A method of its own, called once per group, so that the JIT compiles it whole
+     * after a few calls instead of replacing the whole loop on the stack.
+     */
+    private static void updateFloat(double[] g, int go, float[] gf, float[] wf, float[] mf, float[] vf, int len,
+                                    float fb1, float fb2, float fc1, float fc2, float flr, float feps) {
+        for (int c = 0; c < len; c++) {
+            gf[c] = (float) g[go + c];
+        }
+        for (int c = 0; c < len; c++) {
+            mf[c] = fb1 * mf[c] + fc1 * gf[c];
+        }
+        for (int c = 0; c < len; c++) {
+            vf[c] = fb2 * vf[c] + fc2 * gf[c] * gf[c];
+        }
+        for (int c = 0; c < len; c++) {
+            wf[c] -= flr * mf[c] / ((float) Math.sqrt(vf[c]) + feps);
         }
     }
 }
