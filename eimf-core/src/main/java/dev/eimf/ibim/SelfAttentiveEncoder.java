@@ -102,7 +102,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         Buf dt;     // [T,h] dH summed per position
         Buf[] slotPartial = new Buf[0];  // per slot range: dW1 [d,h]
         Buf[] dtPartial = new Buf[0];    // per block: dH summed per position [T,h]
-        final double[] w2Heap;           // [2 K h]: W2 (or its gradient) and a transposed copy, on the heap
+        final double[] w2Heap;           // [3 K h]: W2 (or its gradient) and transposed copies, on the heap
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
@@ -121,7 +121,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             out = Buf.zeros(t, batch, c.numInterests(), c.dim());
             dx = Buf.zeros(t, batch, c.maxLen(), c.dim());
             ones = Kernels.ones(t, n);
-            w2Heap = new double[2 * c.numInterests() * c.hidden()];
+            w2Heap = new double[3 * c.numInterests() * c.hidden()];
         }
 
         @Override
@@ -348,11 +348,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         // costliest methods for the JIT to compile
         double[] heap = w.w2Heap;
         Buf.of(w2.value()).get(0, heap, 0, h * K);
-        for (int j = 0; j < h; j++) {
-            for (int k = 0; k < K; k++) {
-                heap[h * K + k * h + j] = heap[j * K + k];
-            }
-        }
+        Kernels.transpose(heap, 0, h, K, heap, h * K);
         w.w2t.set(0, heap, h * K, K * h);
         double[] bk = new double[K];
         Buf.of(b2.value()).get(0, bk, 0, K);
@@ -564,15 +560,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                             float[] acc = sc.dh;
                             float[] row = sc.hrow;
                             for (int s = a; s < e; s++) {
-                                int first = sl.rowStart[s], end = sl.rowStart[s + 1];
-                                dh.get(sl.rows[first] * h, acc, 0, h);
-                                for (int i = first + 1; i < end; i++) {
-                                    dh.get(sl.rows[i] * h, row, 0, h);
-                                    for (int j = 0; j < h; j++) {
-                                        acc[j] += row[j];
-                                    }
-                                }
-                                sums.set(s * h, acc, 0, h);
+                                sumSlotRows(dh, sums, sl, s, h, acc, row);
                             }
                         } else {
                             for (int s = a; s < e; s++) {
@@ -627,19 +615,42 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                         continue;
                     }
                     if (i == 2) {
-                        blockPart[2].get(0, heap, h * K, K * h);
-                        for (int k = 0; k < K; k++) {
-                            for (int j = 0; j < h; j++) {
-                                double v = heap[j * K + k] + heap[h * K + k * h + j];
-                                heap[j * K + k] = isFloat ? (float) v : v; // rounded per block, as the buffer's own add
-                            }
-                        }
+                        blockPart[2].get(0, heap, 2 * h * K, K * h);
+                        Kernels.transpose(heap, 2 * h * K, K, h, heap, h * K);
+                        addRounded(heap, h * K, h * K, isFloat);
                     } else {
                         Buf.addTo(blockPart[i], 0, grads[i], 0, grads[i].length());
                     }
                 }
             }
             grads[2].set(0, heap, 0, h * K);
+        }
+
+        /**
+         * Slot {@code s}'s rows of dH summed in row order into its row of {@code sums}, on the heap (one
+         * write per slot); a method of its own, called once per slot, so that the JIT compiles it early.
+         */
+        private static void sumSlotRows(Buf.F dh, Buf.F sums, Slots sl, int s, int h, float[] acc, float[] row) {
+            int first = sl.rowStart[s], end = sl.rowStart[s + 1];
+            dh.get(sl.rows[first] * h, acc, 0, h);
+            for (int i = first + 1; i < end; i++) {
+                dh.get(sl.rows[i] * h, row, 0, h);
+                for (int j = 0; j < h; j++) {
+                    acc[j] += row[j];
+                }
+            }
+            sums.set(s * h, acc, 0, h);
+        }
+
+        /**
+         * {@code a[i] += a[off + i]} for {@code i < n}, each sum rounded to float when {@code toFloat}, as
+         * a float buffer's own addition rounds.
+         */
+        private static void addRounded(double[] a, int off, int n, boolean toFloat) {
+            for (int i = 0; i < n; i++) {
+                double v = a[i] + a[off + i];
+                a[i] = toFloat ? (float) v : v;
+            }
         }
 
         /**

@@ -327,6 +327,19 @@ public final class Kernels {
     }
 
     /**
+     * Transposes the row-major {@code [rows, cols]} matrix at {@code src[srcOff..]} into
+     * {@code dst[dstOff..]} as {@code [cols, rows]}; the two ranges must not overlap.
+     */
+    public static void transpose(double[] src, int srcOff, int rows, int cols, double[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            int base = srcOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c * rows + r] = src[base + c];
+            }
+        }
+    }
+
+    /**
      * The largest of {@code z[off .. off+n)}, or negative infinity when {@code n} is 0 (NaN is not
      * propagated). Eight running maxima keep the comparisons independent.
      */

@@ -94,24 +94,32 @@ public final class HardReadout {
         ensure(interests.dataType(), bb, kk, dd);
         Buf v = Buf.ofCopyIfNeeded(interests);
         for (int i = 0; i < bb; i++) {
-            e.get(rowOf[i] * dd, eRow, 0, dd);
-            int best = 0;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < kk; j++) {
-                v.get((i * kk + j) * dd, vRow, 0, dd);
-                double s = 0;
-                for (int c = 0; c < dd; c++) {
-                    s += vRow[c] * eRow[c];
-                }
-                if (s > bestScore) {
-                    bestScore = s;
-                    best = j;
-                }
-            }
-            chosen[i] = best;
-            Buf.copy(v, (i * kk + best) * dd, user, i * dd, dd);
+            chooseFor(v, e, i, rowOf[i], kk, dd);
         }
         return new Result(user.array(), chosen.clone(), kk);
+    }
+
+    /**
+     * User i's interest with the largest inner product with its target row, copied into {@code user};
+     * once per user, so that the JIT compiles it whole after a few steps.
+     */
+    private void chooseFor(Buf v, Buf e, int i, int row, int kk, int dd) {
+        e.get(row * dd, eRow, 0, dd);
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < kk; j++) {
+            v.get((i * kk + j) * dd, vRow, 0, dd);
+            double s = 0;
+            for (int c = 0; c < dd; c++) {
+                s += vRow[c] * eRow[c];
+            }
+            if (s > bestScore) {
+                bestScore = s;
+                best = j;
+            }
+        }
+        chosen[i] = best;
+        Buf.copy(v, (i * kk + best) * dd, user, i * dd, dd);
     }
 
     /** As {@link #backward}, into this instance's buffer. */

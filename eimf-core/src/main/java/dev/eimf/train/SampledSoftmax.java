@@ -155,19 +155,24 @@ public final class SampledSoftmax {
         double[] row = new double[dd];
         double[] et = new double[dd];
         for (int i = from; i < to; i++) {
-            double sc = rowScale[i];
-            dUser.get(i * dd, row, 0, dd);
-            eTrue.get(i * dd, et, 0, dd);
-            for (int c = 0; c < dd; c++) {
-                row[c] = row[c] * sc + et[c] * dz0[i];
-            }
-            dUser.set(i * dd, row, 0, dd);
-            u.get(i * dd, row, 0, dd);
-            for (int c = 0; c < dd; c++) {
-                row[c] *= sc;
-            }
-            uScaled.set(i * dd, row, 0, dd);
+            scaleUser(u, i, dd, row, et);
         }
+    }
+
+    /** {@link #scaleUsers} for user i; once per user, so that the JIT compiles it whole after a few steps. */
+    private void scaleUser(Buf u, int i, int dd, double[] row, double[] et) {
+        double sc = rowScale[i];
+        dUser.get(i * dd, row, 0, dd);
+        eTrue.get(i * dd, et, 0, dd);
+        for (int c = 0; c < dd; c++) {
+            row[c] = row[c] * sc + et[c] * dz0[i];
+        }
+        dUser.set(i * dd, row, 0, dd);
+        u.get(i * dd, row, 0, dd);
+        for (int c = 0; c < dd; c++) {
+            row[c] *= sc;
+        }
+        uScaled.set(i * dd, row, 0, dd);
     }
 
     private static void checkIds(int[] ids, int rowsInTable, String what) {
