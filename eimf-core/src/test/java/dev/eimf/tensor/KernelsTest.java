@@ -9,6 +9,33 @@ import org.nd4j.linalg.api.buffer.DataType;
 class KernelsTest {
 
     @Test
+    void transposeMovesEveryElementAndLeavesTheRestAlone() {
+        int rows = 3, cols = 5;
+        double[] a = new double[2 + rows * cols + 4 + rows * cols + 3];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = -1 - i;
+        }
+        int src = 2, dst = 2 + rows * cols + 4;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                a[src + r * cols + c] = 10 * r + c;
+            }
+        }
+        double[] before = a.clone();
+        Kernels.transpose(a, src, rows, cols, a, dst);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                assertEquals(10 * r + c, a[dst + c * rows + r], "element (" + r + ", " + c + ")");
+            }
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (i < dst || i >= dst + rows * cols) {
+                assertEquals(before[i], a[i], "index " + i + " outside the destination");
+            }
+        }
+    }
+
+    @Test
     void fastTanhIsWithinFloatPrecision() {
         double worst = 0;
         for (float x = -12f; x <= 12f; x += 1e-3f) {
