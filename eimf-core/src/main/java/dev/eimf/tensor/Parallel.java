@@ -125,8 +125,9 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous parts of at
-     * least {@code minChunk} indices; the calling thread runs the first part. Returns when all parts are
-     * done; an exception from any part is rethrown.
+     * least {@code minChunk} indices. Parts go to whichever thread is free, in index order: the calling
+     * thread takes the first, and then any part no worker has started. Returns when all parts are done;
+     * an exception from any part is rethrown (the lowest part's first).
      */
     public static void forRange(int n, int minChunk, Range body) {
         int t = threads;
