@@ -143,19 +143,30 @@ public final class CapsuleRouting {
                 if (fixedCoupling == null) {
                     softmaxOverInterests(logits, c, K, n);
                 }
-                for (int k = 0; k < K; k++) {
-                    double[] sk = s[k];
-                    java.util.Arrays.fill(sk, 0.0);
-                    for (int i = 0; i < n; i++) {
-                        double cki = c[k * n + i];
-                        double[] ui = uu[sharedU ? i : i * K + k];
-                        for (int j = 0; j < d; j++) {
-                            sk[j] += cki * ui[j];
-                        }
+                if (sharedU && K == 4) {
+                    capsules4(uu, c, n, s, d);
+                    for (int k = 0; k < K; k++) {
+                        Kernels.squash(s[k], 0, d, vv[k], 0);
                     }
-                    Kernels.squash(sk, 0, d, vv[k], 0);
+                } else {
+                    for (int k = 0; k < K; k++) {
+                        double[] sk = s[k];
+                        java.util.Arrays.fill(sk, 0.0);
+                        for (int i = 0; i < n; i++) {
+                            double cki = c[k * n + i];
+                            double[] ui = uu[sharedU ? i : i * K + k];
+                            for (int j = 0; j < d; j++) {
+                                sk[j] += cki * ui[j];
+                            }
+                        }
+                        Kernels.squash(sk, 0, d, vv[k], 0);
+                    }
                 }
-                if (it < rounds - 1) {
+                if (it < rounds - 1 && sharedU && K == 4) {
+                    for (int i = 0; i < n; i++) {
+                        dots4(uu[i], vv[0], vv[1], vv[2], vv[3], d, logits, i, n);
+                    }
+                } else if (it < rounds - 1) {
                     for (int k = 0; k < K; k++) {
                         double[] vk = vv[k];
                         for (int i = 0; i < n; i++) {
@@ -177,6 +188,74 @@ public final class CapsuleRouting {
                 }
             }
         }
+    }
+
+    /**
+     * {@code s_k = sum_i c[k n + i] u_i} for K = 4 shared prediction vectors (MIND): each u_i read once
+     * for the four capsules, with the same additions in the same order as four separate passes.
+     */
+    private static void capsules4(double[][] uu, double[] c, int n, double[][] s, int d) {
+        double[] s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+        java.util.Arrays.fill(s0, 0.0);
+        java.util.Arrays.fill(s1, 0.0);
+        java.util.Arrays.fill(s2, 0.0);
+        java.util.Arrays.fill(s3, 0.0);
+        for (int i = 0; i < n; i++) {
+            double c0 = c[i], c1 = c[n + i], c2 = c[2 * n + i], c3 = c[3 * n + i];
+            double[] ui = uu[i];
+            for (int j = 0; j < d; j++) {
+                double u = ui[j];
+                s0[j] += c0 * u;
+                s1[j] += c1 * u;
+                s2[j] += c2 * u;
+                s3[j] += c3 * u;
+            }
+        }
+    }
+
+    /** {@code out = 0 + c0 a0 + c1 a1 + c2 a2 + c3 a3}, added in that order, in one pass. */
+    private static void sumOfFour(double c0, double[] a0, double c1, double[] a1, double c2, double[] a2, double c3,
+                                  double[] a3, double[] out, int d) {
+        for (int j = 0; j < d; j++) {
+            double v = 0.0;
+            v += c0 * a0[j];
+            v += c1 * a1[j];
+            v += c2 * a2[j];
+            v += c3 * a3[j];
+            out[j] = v;
+        }
+    }
+
+    /**
+     * Adds {@code u . v_k} to {@code out[o + k stride]} for K = 4, in one pass over u with two
+     * accumulators per k (a third faster than four dot products here).
+     */
+    private static void dots4(double[] u, double[] v0, double[] v1, double[] v2, double[] v3, int d, double[] out,
+                              int o, int stride) {
+        double a0 = 0, b0 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
+        int j = 0;
+        for (; j + 1 < d; j += 2) {
+            double x = u[j], y = u[j + 1];
+            a0 += x * v0[j];
+            b0 += y * v0[j + 1];
+            a1 += x * v1[j];
+            b1 += y * v1[j + 1];
+            a2 += x * v2[j];
+            b2 += y * v2[j + 1];
+            a3 += x * v3[j];
+            b3 += y * v3[j + 1];
+        }
+        for (; j < d; j++) {
+            double x = u[j];
+            a0 += x * v0[j];
+            a1 += x * v1[j];
+            a2 += x * v2[j];
+            a3 += x * v3[j];
+        }
+        out[o] += a0 + b0;
+        out[o + stride] += a1 + b1;
+        out[o + 2 * stride] += a2 + b2;
+        out[o + 3 * stride] += a3 + b3;
     }
 
     /** Dot product with eight accumulators, to break the floating-point add chain. */
@@ -246,6 +325,13 @@ public final class CapsuleRouting {
             for (int t = 0; t < T; t++) {
                 int r = rowOf[b * T + t];
                 if (r < 0) {
+                    continue;
+                }
+                if (sharedU && K == 4) {
+                    int cb = b * K * T + t;
+                    sumOfFour(coupling[cb], ds[0], coupling[cb + T], ds[1], coupling[cb + 2 * T], ds[2],
+                            coupling[cb + 3 * T], ds[3], vec, d);
+                    du.set(r * rowLen, vec, 0, d);
                     continue;
                 }
                 if (sharedU) {
