@@ -192,7 +192,8 @@ public final class CapsuleRouting {
 
     /**
      * {@code s_k = sum_i c[k n + i] u_i} for K = 4 shared prediction vectors (MIND): each u_i read once
-     * for the four capsules, with the same additions in the same order as four separate passes.
+     * for the four capsules, two positions per pass, with the same additions in the same order as four
+     * separate passes (two positions per pass: about a quarter faster than one in a microbenchmark).
      */
     private static void capsules4(double[][] uu, double[] c, int n, double[][] s, int d) {
         double[] s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
@@ -200,7 +201,22 @@ public final class CapsuleRouting {
         java.util.Arrays.fill(s1, 0.0);
         java.util.Arrays.fill(s2, 0.0);
         java.util.Arrays.fill(s3, 0.0);
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            double c0 = c[i], c1 = c[n + i], c2 = c[2 * n + i], c3 = c[3 * n + i];
+            double e0 = c[i + 1], e1 = c[n + i + 1], e2 = c[2 * n + i + 1], e3 = c[3 * n + i + 1];
+            double[] ui = uu[i];
+            double[] wi = uu[i + 1];
+            for (int j = 0; j < d; j++) {
+                double u = ui[j];
+                double w = wi[j];
+                s0[j] = (s0[j] + c0 * u) + e0 * w;
+                s1[j] = (s1[j] + c1 * u) + e1 * w;
+                s2[j] = (s2[j] + c2 * u) + e2 * w;
+                s3[j] = (s3[j] + c3 * u) + e3 * w;
+            }
+        }
+        for (; i < n; i++) {
             double c0 = c[i], c1 = c[n + i], c2 = c[2 * n + i], c3 = c[3 * n + i];
             double[] ui = uu[i];
             for (int j = 0; j < d; j++) {
