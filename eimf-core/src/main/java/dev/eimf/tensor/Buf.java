@@ -94,8 +94,25 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
         if (array.length() == 1) {
             return true;
         }
-        return array.ordering() == 'c' && array.elementWiseStride() == 1
-                && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array);
+        return array.ordering() == 'c' && array.elementWiseStride() == 1 && hasCStrides(array);
+    }
+
+    /**
+     * Whether every dimension longer than 1 has its c-order stride. ND4J's own
+     * {@code Shape.hasDefaultStridesForShape} (M2.1) answers false for a freshly created c-order array
+     * with a dimension of length 1 (a [B, 1, d] batch of one-interest users), whose stride cannot matter.
+     */
+    private static boolean hasCStrides(INDArray array) {
+        long[] shape = array.shape();
+        long[] stride = array.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
     }
 
     /** The array this window shows. */

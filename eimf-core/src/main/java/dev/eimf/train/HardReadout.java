@@ -1,6 +1,7 @@
 package dev.eimf.train;
 
 import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,8 +23,6 @@ public final class HardReadout {
     private Buf user;
     private Buf dInterests;
     private int[] chosen = new int[0];
-    private double[] vRow = new double[0];
-    private double[] eRow = new double[0];
 
     /**
      * The chosen interests.
@@ -93,9 +92,14 @@ public final class HardReadout {
         int dd = (int) interests.size(2);
         ensure(interests.dataType(), bb, kk, dd);
         Buf v = Buf.ofCopyIfNeeded(interests);
-        for (int i = 0; i < bb; i++) {
-            chooseFor(v, e, i, rowOf[i], kk, dd);
-        }
+        // users are independent: each part writes only its users' choices and rows
+        Parallel.forRange(bb, 32, (from, to) -> {
+            double[] vRows = new double[kk * dd];
+            double[] eRow = new double[dd];
+            for (int i = from; i < to; i++) {
+                chooseFor(v, e, i, rowOf[i], kk, dd, vRows, eRow);
+            }
+        });
         return new Result(user.array(), chosen.clone(), kk);
     }
 
@@ -103,19 +107,46 @@ public final class HardReadout {
      * User i's interest with the largest inner product with its target row, copied into {@code user};
      * once per user, so that the JIT compiles it whole after a few steps.
      */
-    private void chooseFor(Buf v, Buf e, int i, int row, int kk, int dd) {
+    private void chooseFor(Buf v, Buf e, int i, int row, int kk, int dd, double[] vRows, double[] eRow) {
         e.get(row * dd, eRow, 0, dd);
+        v.get(i * kk * dd, vRows, 0, kk * dd);
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < kk; j++) {
-            v.get((i * kk + j) * dd, vRow, 0, dd);
-            double s = 0;
+        if (kk == 4) {
+            // four independent sums in one loop (each in element order, as below): four times the
+            // throughput of one dependent chain of additions
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (int c = 0; c < dd; c++) {
-                s += vRow[c] * eRow[c];
+                double ec = eRow[c];
+                s0 += vRows[c] * ec;
+                s1 += vRows[dd + c] * ec;
+                s2 += vRows[2 * dd + c] * ec;
+                s3 += vRows[3 * dd + c] * ec;
             }
-            if (s > bestScore) {
-                bestScore = s;
-                best = j;
+            if (s0 > bestScore) {
+                bestScore = s0;
+            }
+            if (s1 > bestScore) {
+                bestScore = s1;
+                best = 1;
+            }
+            if (s2 > bestScore) {
+                bestScore = s2;
+                best = 2;
+            }
+            if (s3 > bestScore) {
+                best = 3;
+            }
+        } else {
+            for (int j = 0; j < kk; j++) {
+                double s = 0;
+                for (int c = 0; c < dd; c++) {
+                    s += vRows[j * dd + c] * eRow[c];
+                }
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = j;
+                }
             }
         }
         chosen[i] = best;
@@ -151,7 +182,5 @@ public final class HardReadout {
         user = Buf.zeros(t, bb, dd);
         dInterests = Buf.zeros(t, bb, kk, dd);
         chosen = new int[bb];
-        vRow = new double[dd];
-        eRow = new double[dd];
     }
 }

@@ -102,6 +102,48 @@ class ReadoutSoftmaxGradientTest {
         assertArrayEquals(new double[] {0, 0, 3, 4, 0, 0}, d.reshape(6).toDoubleVector(), 0);
     }
 
+    /**
+     * The readout of a batch large enough to be split across threads, for K = 4 (its own loop) and other
+     * K, against a plain argmax with the first index winning ties; ties are planted by duplicated
+     * interests.
+     */
+    @Test
+    void readoutMatchesPlainArgmaxForAnyKAndTies() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int k : new int[] {1, 3, 4, 5}) {
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                int b = 200, d = 16;
+                INDArray interests = randn(r, b, k, d).castTo(type);
+                INDArray targets = randn(r, b, d).castTo(type);
+                for (int i = 0; i < b; i += 3) { // interest k-1 repeats interest 0: argmax must keep the first
+                    interests.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(k - 1))
+                            .assign(interests.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(0)));
+                }
+                HardReadout.Result res = HardReadout.forward(interests, targets);
+                double[] v = interests.castTo(DataType.DOUBLE).reshape(b * k * d).toDoubleVector();
+                double[] t = targets.castTo(DataType.DOUBLE).reshape(b * d).toDoubleVector();
+                double[] user = res.user().castTo(DataType.DOUBLE).reshape(b * d).toDoubleVector();
+                for (int i = 0; i < b; i++) {
+                    int best = 0;
+                    double bestScore = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        double s = 0;
+                        for (int c = 0; c < d; c++) {
+                            s += v[(i * k + j) * d + c] * t[i * d + c];
+                        }
+                        if (s > bestScore) {
+                            bestScore = s;
+                            best = j;
+                        }
+                    }
+                    assertEquals(best, res.chosen()[i], "user " + i + ", K " + k + ", " + type);
+                    assertArrayEquals(Arrays.copyOfRange(v, (i * k + best) * d, (i * k + best + 1) * d),
+                            Arrays.copyOfRange(user, i * d, (i + 1) * d), 0, "user " + i + ", K " + k);
+                }
+            }
+        }
+    }
+
     @Test
     void lossMatchesDirectFormulaAndAccidentalHitIsRemoved() {
         SplittableRandom r = new SplittableRandom(5);

@@ -134,6 +134,22 @@ class TrainerTest {
         }
     }
 
+    /** One interest per user (K = 1) trains with every encoder: its [B, 1, d] buffers were once refused. */
+    @Test
+    void oneInterestPerUserTrains() {
+        Split split = groupedSplit(6);
+        for (dev.eimf.ibim.EncoderType type : dev.eimf.ibim.EncoderType.values()) {
+            dev.eimf.ibim.EncoderConfig ec = dev.eimf.ibim.EncoderConfig.builder(type).dim(16).numInterests(1)
+                    .maxLen(10).build();
+            TrainingResult res = new Trainer(TrainerConfig.builder(rng -> dev.eimf.ibim.Encoders.create(ec, rng))
+                    .batchSize(64).learningRate(0.01).maxSteps(20).evalEvery(0).evalConfig(EVAL)
+                    .selectionMetric("recall@10").seed(3).build()).train(split);
+            assertEquals(20, res.steps(), type.toString());
+            assertTrue(Double.isFinite(res.finalLoss()), type.toString());
+            assertEquals(1, res.model().interests(new int[][] {{1, 2, 3}}).size(1), type.toString());
+        }
+    }
+
     @Test
     void stopsEarlyAndOnTimeBudget() {
         Split split = groupedSplit(3);
