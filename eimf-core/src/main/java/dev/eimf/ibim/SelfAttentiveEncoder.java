@@ -310,7 +310,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
     public SaPass forward(INDArray x, INDArray mask, boolean training, RandomGenerator rng) {
         int batch = checkX(x);
         MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
-        return forwardPlain(Buf.ofCopyIfNeeded(x), idx, acquire(batch), batch);
+        Work w = acquire(batch);
+        return forwardPlain(Buf.ofCopyIfNeeded(x), idx, w, batch, prepareScores(w));
     }
 
     /**
@@ -334,11 +335,30 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
         Work w = acquire(batch);
         w.ensureKeyed();
-        w.slots.assign(idx, keys);
+        // The keys' slots on one thread while the other prepares the scores and P W1 + b1 (which a plain
+        // pass does not need; it is small).
+        final double[][] bk = new double[1][];
+        Parallel.forRange(2, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                if (p == 0) {
+                    w.slots.assign(idx, keys);
+                } else {
+                    bk[0] = prepareScores(w);
+                    positionProducts(w);
+                }
+            }
+        });
         if (w.slots.count > KEYED_MAX_DISTINCT * idx.rows) {
-            return forwardPlain(Buf.ofCopyIfNeeded(x), idx, w, batch);
+            return forwardPlain(Buf.ofCopyIfNeeded(x), idx, w, batch, bk[0]);
         }
-        return forwardKeyed(Buf.ofCopyIfNeeded(x), idx, w, batch);
+        return forwardKeyed(Buf.ofCopyIfNeeded(x), idx, w, batch, bk[0]);
+    }
+
+    /** {@code P W1 + b1}, one row per position, into {@code w.pwb}. */
+    private void positionProducts(Work w) {
+        final int d = config.dim(), h = config.hidden(), T = config.maxLen();
+        Kernels.fillRows(w.pwb, 0, T, h, Buf.of(b1.value()));
+        Blas.gemm(false, false, T, h, d, 1.0, Buf.of(pos.value()), 0, d, Buf.of(w1.value()), 0, h, 1.0, w.pwb, 0, h);
     }
 
     /** W2 transposed into the work buffer, and b2 as a heap array. */
@@ -371,18 +391,15 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         }
     }
 
-    private SaPass forwardKeyed(Buf xb, MaskIndex idx, Work w, int batch) {
+    /** The keyed pass; {@code bk} from {@link #prepareScores} and {@code w.pwb} from {@link #positionProducts}. */
+    private SaPass forwardKeyed(Buf xb, MaskIndex idx, Work w, int batch, double[] bk) {
         final int d = config.dim(), h = config.hidden(), T = config.maxLen();
         final Slots sl = w.slots;
         final int slots = sl.count;
         final Buf weight1 = Buf.of(w1.value());
-        final double[] bk = prepareScores(w);
         final int blocks = blocks(batch);
         final double[][] softmaxRow = w.softmaxRows(blocks);
         w.ensureScratch(blocks);
-        // P W1 + b1, once per position
-        Kernels.fillRows(w.pwb, 0, T, h, Buf.of(b1.value()));
-        Blas.gemm(false, false, T, h, d, 1.0, Buf.of(pos.value()), 0, d, weight1, 0, h, 1.0, w.pwb, 0, h);
         // X W1 once per key, the slots split into one range per thread
         final int parts = Parallel.threads();
         Parallel.forRange(parts, 1, (q0, q1) -> {
@@ -430,12 +447,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         return new SaPass(this, w, idx, true);
     }
 
-    private SaPass forwardPlain(Buf xb, MaskIndex idx, Work w, int batch) {
+    /** The plain pass; {@code bk} from {@link #prepareScores}. */
+    private SaPass forwardPlain(Buf xb, MaskIndex idx, Work w, int batch, double[] bk) {
         final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
         final Buf p = Buf.of(pos.value());
         final Buf bias1 = Buf.of(b1.value());
         final Buf weight1 = Buf.of(w1.value());
-        final double[] bk = prepareScores(w);
         final int blocks = blocks(batch);
         final double[][] softmaxRow = w.softmaxRows(blocks);
         forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
@@ -587,8 +604,17 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 for (Buf blockDt : dtPart) {
                     Buf.addTo(blockDt, 0, w.dt, 0, T * h);
                 }
-                Blas.gemm(true, false, d, h, T, 1.0, Buf.of(pos.value()), 0, d, w.dt, 0, h, 1.0, gw1, 0, h);
-                Blas.gemm(false, true, T, d, h, 1.0, w.dt, 0, h, weight1, 0, h, 1.0, gpos, 0, d);
+                // two independent products with different outputs: one per thread
+                final Buf posValue = Buf.of(pos.value());
+                Parallel.forRange(2, 1, (p0, p1) -> {
+                    for (int p = p0; p < p1; p++) {
+                        if (p == 0) {
+                            Blas.gemm(true, false, d, h, T, 1.0, posValue, 0, d, w.dt, 0, h, 1.0, gw1, 0, h);
+                        } else {
+                            Blas.gemm(false, true, T, d, h, 1.0, w.dt, 0, h, weight1, 0, h, 1.0, gpos, 0, d);
+                        }
+                    }
+                });
             }
             addBlockGradients(w, part, gw1, gpos);
             if (slotPart != null) {

@@ -2,6 +2,7 @@ package dev.eimf.train;
 
 import dev.eimf.ibim.Param;
 import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,10 +20,13 @@ public final class DenseAdam {
     /** Windows on (grad, value, m, v) per parameter, made once: the arrays never change identity. */
     private final List<Buf[]> bufs = new ArrayList<>();
     private static final int CHUNK = 1024;
-    private final double[] gr = new double[CHUNK];
-    private final double[] wr = new double[CHUNK];
-    private final double[] mr = new double[CHUNK];
-    private final double[] vr = new double[CHUNK];
+    /** Fewer chunks than this per thread run on the calling thread alone. */
+    private static final int MIN_CHUNKS_PER_THREAD = 4;
+    /** Per thread: heap rows for one chunk of gradient, weights and moments. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][CHUNK]);
+    /** The parameters cut into chunks: parameter index and offset of each. */
+    private final int[] chunkParam;
+    private final int[] chunkOffset;
 
     /**
      * @param config hyper-parameters
@@ -43,6 +47,19 @@ public final class DenseAdam {
             bufs.add(new Buf[] {Buf.of(p.grad()), Buf.of(p.value()), Buf.of(m.get(m.size() - 1)),
                 Buf.of(v.get(v.size() - 1))});
         }
+        int chunks = 0;
+        for (Buf[] b : bufs) {
+            chunks += (b[1].length() + CHUNK - 1) / CHUNK;
+        }
+        chunkParam = new int[chunks];
+        chunkOffset = new int[chunks];
+        int c = 0;
+        for (int i = 0; i < bufs.size(); i++) {
+            for (int off = 0; off < bufs.get(i)[1].length(); off += CHUNK) {
+                chunkParam[c] = i;
+                chunkOffset[c++] = off;
+            }
+        }
     }
 
     /** The parameters, in order. */
@@ -60,31 +77,33 @@ public final class DenseAdam {
         double b1 = config.beta1();
         double b2 = config.beta2();
         double eps = config.epsilon();
-        for (int i = 0; i < params.size(); i++) {
-            Buf[] b = bufs.get(i);
-            Buf g = b[0];
-            Buf w = b[1];
-            Buf mb = b[2];
-            Buf vb = b[3];
-            int n = w.length();
-            for (int off = 0; off < n; off += CHUNK) {
-                int len = Math.min(CHUNK, n - off);
-                g.get(off, gr, 0, len);
-                w.get(off, wr, 0, len);
-                mb.get(off, mr, 0, len);
-                vb.get(off, vr, 0, len);
-                update(gr, wr, mr, vr, len, b1, b2, lrT, eps);
-                w.set(off, wr, 0, len);
-                mb.set(off, mr, 0, len);
-                vb.set(off, vr, 0, len);
+        // Every element is updated on its own, so the chunks can go to any thread in any order.
+        Parallel.forRange(chunkParam.length, MIN_CHUNKS_PER_THREAD, (from, to) -> {
+            double[][] scratch = SCRATCH.get();
+            for (int c = from; c < to; c++) {
+                updateChunk(bufs.get(chunkParam[c]), chunkOffset[c], scratch, b1, b2, lrT, eps);
             }
-        }
+        });
     }
 
-    /**
-     * Adam on one chunk, in double. A method of its own so that the JIT compiles it whole after a few
-     * calls rather than replacing {@link #step} on the stack.
-     */
+    /** One chunk of one parameter: read into heap rows, updated, written back. */
+    private static void updateChunk(Buf[] b, int off, double[][] scratch, double b1, double b2, double lrT, double eps) {
+        double[] gr = scratch[0], wr = scratch[1], mr = scratch[2], vr = scratch[3];
+        Buf g = b[0];
+        Buf w = b[1];
+        Buf mb = b[2];
+        Buf vb = b[3];
+        int len = Math.min(CHUNK, w.length() - off);
+        g.get(off, gr, 0, len);
+        w.get(off, wr, 0, len);
+        mb.get(off, mr, 0, len);
+        vb.get(off, vr, 0, len);
+        update(gr, wr, mr, vr, len, b1, b2, lrT, eps);
+        w.set(off, wr, 0, len);
+        mb.set(off, mr, 0, len);
+        vb.set(off, vr, 0, len);
+    }
+
     private static void update(double[] gr, double[] wr, double[] mr, double[] vr, int len, double b1, double b2,
                                double lrT, double eps) {
         for (int c = 0; c < len; c++) {

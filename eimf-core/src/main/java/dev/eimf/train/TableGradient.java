@@ -96,7 +96,8 @@ public final class TableGradient {
         for (int i = 0; i < size; i++) {
             slotOf[rows[i]] = -1;
         }
-        Arrays.fill(values, 0, size * dim, 0.0);
+        final double[] vals = values;
+        dev.eimf.tensor.Parallel.forRange(size, 256, (from, to) -> Arrays.fill(vals, from * dim, to * dim, 0.0));
         size = 0;
     }
 
