@@ -217,6 +217,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final float[] hrow;
         final float[] dh;
         final float[] gk;
+        final float[] hrow2;
+        final float[] dh2;
+        final float[] gk2;
 
         BlockScratch(EncoderConfig c, int rows) {
             int h = c.hidden(), k = c.numInterests();
@@ -228,6 +231,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             hrow = new float[h];
             dh = new float[h];
             gk = new float[k];
+            hrow2 = new float[h];
+            dh2 = new float[h];
+            gk2 = new float[k];
         }
     }
 
@@ -822,7 +828,25 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 db2[k] = sum;
             }
             float[] gk = sc.gk;
-            for (int i = 0; i < rn; i++) {
+            int first = 0;
+            if (K == 4 && dtPart != null) {
+                // rows in pairs: the dW2 sums take both rows in one pass over the accumulators
+                float[] hrow2 = sc.hrow2, dh2 = sc.dh2, gk2 = sc.gk2;
+                for (; first + 1 < rn; first += 2) {
+                    int r = r0 + first;
+                    hidF.get(r * h, hrow, 0, h);
+                    hidF.get((r + 1) * h, hrow2, 0, h);
+                    for (int k = 0; k < K; k++) {
+                        gk[k] = ds[k * rn + first];
+                        gk2[k] = ds[k * rn + first + 1];
+                    }
+                    pairBackward4(hrow, gk, hrow2, gk2, h, w2, dw2, db1, dt[idx.srcOf[r] % T], dt[idx.srcOf[r + 1] % T],
+                            dh, dh2);
+                    dhF.set(r * h, dh, 0, h);
+                    dhF.set((r + 1) * h, dh2, 0, h);
+                }
+            }
+            for (int i = first; i < rn; i++) {
                 int r = r0 + i;
                 hidF.get(r * h, hrow, 0, h);
                 for (int k = 0; k < K; k++) {
@@ -885,6 +909,59 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 for (int j = 0; j < h; j++) {
                     dtRow[j] += dh[j];
                 }
+            }
+        }
+
+        /**
+         * {@link #rowBackward4} for two consecutive rows: the same float operations in the same order per
+         * element (row 1's dW2 term added before row 2's, row 1's dB1 and per-position sums before row
+         * 2's, also when both rows have the same position), so the same results, with one pass over the
+         * dW2 accumulators for both rows instead of one per row (8 loops per two rows instead of 12).
+         */
+        private static void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
+                                          float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
+            final float[] w0 = w2[0], w1 = w2[1], w2r = w2[2], w3 = w2[3];
+            final float[] a0 = dw2[0], a1 = dw2[1], a2 = dw2[2], a3 = dw2[3];
+            final float g10 = g1[0], g11 = g1[1], g12 = g1[2], g13 = g1[3];
+            final float g20 = g2[0], g21 = g2[1], g22 = g2[2], g23 = g2[3];
+            for (int j = 0; j < h; j++) {
+                float v = g10 * w0[j];
+                v += g11 * w1[j];
+                v += g12 * w2r[j];
+                v += g13 * w3[j];
+                dh1[j] = v;
+            }
+            for (int j = 0; j < h; j++) {
+                float v = g20 * w0[j];
+                v += g21 * w1[j];
+                v += g22 * w2r[j];
+                v += g23 * w3[j];
+                dh2[j] = v;
+            }
+            for (int j = 0; j < h; j++) {
+                a0[j] = (a0[j] + g10 * y1[j]) + g20 * y2[j];
+            }
+            for (int j = 0; j < h; j++) {
+                a1[j] = (a1[j] + g11 * y1[j]) + g21 * y2[j];
+            }
+            for (int j = 0; j < h; j++) {
+                a2[j] = (a2[j] + g12 * y1[j]) + g22 * y2[j];
+            }
+            for (int j = 0; j < h; j++) {
+                a3[j] = (a3[j] + g13 * y1[j]) + g23 * y2[j];
+            }
+            tanhBackwardRow(y1, dh1, db1, dt1, h);
+            tanhBackwardRow(y2, dh2, db1, dt2, h);
+        }
+
+        /** {@code dh *= 1 - y^2}, then {@code dh} added to {@code db1} and to {@code dtRow}. */
+        private static void tanhBackwardRow(float[] y, float[] dh, float[] db1, float[] dtRow, int h) {
+            for (int j = 0; j < h; j++) {
+                float yj = y[j];
+                float v = dh[j] * (1f - yj * yj);
+                dh[j] = v;
+                db1[j] += v;
+                dtRow[j] += v;
             }
         }
 
