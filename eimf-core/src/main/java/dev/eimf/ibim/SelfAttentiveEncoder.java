@@ -829,7 +829,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             }
             float[] gk = sc.gk;
             int first = 0;
-            if (K == 4 && dtPart != null) {
+            if (K == 4) {
                 // rows in pairs: the dW2 sums take both rows in one pass over the accumulators
                 float[] hrow2 = sc.hrow2, dh2 = sc.dh2, gk2 = sc.gk2;
                 for (; first + 1 < rn; first += 2) {
@@ -840,7 +840,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                         gk[k] = ds[k * rn + first];
                         gk2[k] = ds[k * rn + first + 1];
                     }
-                    pairBackward4(hrow, gk, hrow2, gk2, h, w2, dw2, db1, dt[idx.srcOf[r] % T], dt[idx.srcOf[r + 1] % T],
+                    pairBackward4(hrow, gk, hrow2, gk2, h, w2, dw2, db1,
+                            dtPart != null ? dt[idx.srcOf[r] % T] : null, dtPart != null ? dt[idx.srcOf[r + 1] % T] : null,
                             dh, dh2);
                     dhF.set(r * h, dh, 0, h);
                     dhF.set((r + 1) * h, dh2, 0, h);
@@ -916,7 +917,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          * {@link #rowBackward4} for two consecutive rows: the same float operations in the same order per
          * element (row 1's dW2 term added before row 2's, row 1's dB1 and per-position sums before row
          * 2's, also when both rows have the same position), so the same results, with one pass over the
-         * dW2 accumulators for both rows instead of one per row (8 loops per two rows instead of 12).
+         * dW2 accumulators for both rows instead of one per row (8 loops per two rows instead of 12, or of
+         * 20 for the general form that plain passes used). {@code dt1} and {@code dt2} are null in plain passes.
          */
         private static void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
                                           float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
@@ -954,8 +956,17 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             tanhBackwardRow(y2, dh2, db1, dt2, h);
         }
 
-        /** {@code dh *= 1 - y^2}, then {@code dh} added to {@code db1} and to {@code dtRow}. */
+        /** {@code dh *= 1 - y^2}, then {@code dh} added to {@code db1} and (when not null) to {@code dtRow}. */
         private static void tanhBackwardRow(float[] y, float[] dh, float[] db1, float[] dtRow, int h) {
+            if (dtRow == null) {
+                for (int j = 0; j < h; j++) {
+                    float yj = y[j];
+                    float v = dh[j] * (1f - yj * yj);
+                    dh[j] = v;
+                    db1[j] += v;
+                }
+                return;
+            }
             for (int j = 0; j < h; j++) {
                 float yj = y[j];
                 float v = dh[j] * (1f - yj * yj);
