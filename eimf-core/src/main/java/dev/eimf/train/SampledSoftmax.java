@@ -44,9 +44,8 @@ public final class SampledSoftmax {
     private Buf logits;
     private Buf dUser;
     private Buf dNeg;
-    private float[] zf = new float[0];
-    /** Scratch for the exp kernel, indexed like {@code zf} (threads own disjoint rows). */
-    private float[] expScratch = new float[0];
+    /** Per thread: one row of logits and the exp kernel's scratch for it. */
+    private static final ThreadLocal<float[][]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
     private double[] zd = new double[0];
     private double[] logQNeg = new double[0];
     private double[] logQTrue = new double[0];
@@ -227,29 +226,36 @@ public final class SampledSoftmax {
      * place in {@code logits}); the per-row loss, {@code dz0} and {@code rowScale} in double.
      */
     private void rowsFloat(Buf.F lg, Buf.F u, Buf.F et, int from, int to, int bb, int ss, int dd) {
-        float[] z = zf;
-        int base = from * ss;
-        lg.get(base, z, base, (to - from) * ss);
+        // One row at a time through two row-long heap arrays of this thread, which stay in the L1 cache:
+        // the whole block's logits and exp scratch on the heap (twice 360 KB at batch 128) did not fit
+        // beside the native logits in L2.
+        float[][] rowScratch = ROW_SCRATCH.get();
+        if (rowScratch[0].length < ss) {
+            rowScratch = new float[][] {new float[ss], new float[ss]};
+            ROW_SCRATCH.set(rowScratch);
+        }
+        float[] z = rowScratch[0];
+        float[] ks = rowScratch[1];
         double[] ur = new double[dd];
         double[] er = new double[dd];
         for (int i = from; i < to; i++) {
             double zTrue = trueLogit(u, et, i, dd, ur, er);
-            int row = i * ss;
+            lg.get(i * ss, z, 0, ss);
             int hit = hitOf[i];
             if (hit >= 0) {
-                z[row + hit] = Float.NEGATIVE_INFINITY;
+                z[hit] = Float.NEGATIVE_INFINITY;
             }
-            float max = Math.max((float) zTrue, Kernels.max(z, row, ss));
-            double sum = Kernels.expShiftInPlace(z, row, ss, max, expScratch);
+            float max = Math.max((float) zTrue, Kernels.max(z, 0, ss));
+            double sum = Kernels.expShiftInPlace(z, 0, ss, max, ks);
             if (hit >= 0) {
                 // TensorFlow's -FLT_MAX logit has an exp of exactly 0.
-                sum -= z[row + hit];
-                z[row + hit] = 0f;
+                sum -= z[hit];
+                z[hit] = 0f;
             }
+            lg.set(i * ss, z, 0, ss);
             double eT = Math.exp(zTrue - max);
             finishRow(i, sum + eT, eT, max, zTrue, bb);
         }
-        lg.set(base, z, base, (to - from) * ss);
     }
 
     /**
@@ -311,14 +317,7 @@ public final class SampledSoftmax {
         logits = Buf.zeros(t, bb, ss);
         dUser = Buf.zeros(t, bb, dd);
         dNeg = Buf.zeros(t, ss, dd);
-        if (t == DataType.FLOAT) {
-            zf = new float[bb * ss];
-            expScratch = new float[bb * ss];
-            zd = new double[0];
-        } else {
-            zd = new double[bb * ss];
-            zf = new float[0];
-        }
+        zd = t == DataType.FLOAT ? new double[0] : new double[bb * ss];
         logQNeg = new double[ss];
         uAll = new double[bb * dd];
         dz0 = new double[bb];
