@@ -45,9 +45,12 @@ final class MaskIndex {
                 ? mask : mask.castTo(DataType.DOUBLE);
         Buf mb = Buf.ofCopyIfNeeded(m);
         boolean[] real = new boolean[batch * maxLen];
+        // one bulk read: an element accessor per position made this loop a tenth of a step's serial time
+        double[] values = new double[real.length];
+        mb.get(0, values, 0, values.length);
         int rows = 0;
         for (int i = 0; i < real.length; i++) {
-            double v = mb.get(i);
+            double v = values[i];
             if (v == 1.0) {
                 real[i] = true;
                 rows++;
