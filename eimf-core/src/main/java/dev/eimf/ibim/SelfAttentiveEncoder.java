@@ -877,7 +877,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          */
         private static void rowBackward(float[] y, float[] g, int K, int h, float[][] w2, float[][] dw2,
                                         float[] db1, float[] dtRow, float[] dh) {
-            if (K == 4 && dtRow != null) {
+            if (K == 4) {
                 rowBackward4(y, g, h, w2, dw2, db1, dtRow, dh);
                 return;
             }
@@ -922,24 +922,11 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          */
         private static void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
                                           float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
-            final float[] w0 = w2[0], w1 = w2[1], w2r = w2[2], w3 = w2[3];
             final float[] a0 = dw2[0], a1 = dw2[1], a2 = dw2[2], a3 = dw2[3];
             final float g10 = g1[0], g11 = g1[1], g12 = g1[2], g13 = g1[3];
             final float g20 = g2[0], g21 = g2[1], g22 = g2[2], g23 = g2[3];
-            for (int j = 0; j < h; j++) {
-                float v = g10 * w0[j];
-                v += g11 * w1[j];
-                v += g12 * w2r[j];
-                v += g13 * w3[j];
-                dh1[j] = v;
-            }
-            for (int j = 0; j < h; j++) {
-                float v = g20 * w0[j];
-                v += g21 * w1[j];
-                v += g22 * w2r[j];
-                v += g23 * w3[j];
-                dh2[j] = v;
-            }
+            dhOf4(g1, w2, dh1, h);
+            dhOf4(g2, w2, dh2, h);
             for (int j = 0; j < h; j++) {
                 a0[j] = (a0[j] + g10 * y1[j]) + g20 * y2[j];
             }
@@ -954,6 +941,19 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             }
             tanhBackwardRow(y1, dh1, db1, dt1, h);
             tanhBackwardRow(y2, dh2, db1, dt2, h);
+        }
+
+        /** {@code dh = sum_k g_k W2_k} for K = 4, the terms added in k order. */
+        private static void dhOf4(float[] g, float[][] w2, float[] dh, int h) {
+            final float g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
+            final float[] w0 = w2[0], w1 = w2[1], w2r = w2[2], w3 = w2[3];
+            for (int j = 0; j < h; j++) {
+                float v = g0 * w0[j];
+                v += g1 * w1[j];
+                v += g2 * w2r[j];
+                v += g3 * w3[j];
+                dh[j] = v;
+            }
         }
 
         /** {@code dh *= 1 - y^2}, then {@code dh} added to {@code db1} and (when not null) to {@code dtRow}. */
@@ -977,7 +977,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         }
 
         /**
-         * {@link #rowBackward} for K = 4 with the per-position sum (the trainer's keyed pass): dh from the
+         * {@link #rowBackward} for K = 4 (with the per-position sum when {@code dtRow} is not null): dh from the
          * four rows of W2 in one loop, and the tanh derivative, dB1 and the per-position sum in another,
          * with the same float operations in the same order per element, so the same results. Six loops
          * instead of ten (each costs C2's fixed ~10 ns plus a pass over dh); paired against the general
@@ -987,15 +987,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         private static void rowBackward4(float[] y, float[] g, int h, float[][] w2, float[][] dw2, float[] db1,
                                          float[] dtRow, float[] dh) {
             final float g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
-            final float[] w0 = w2[0], w1 = w2[1], w2r = w2[2], w3 = w2[3];
             final float[] a0 = dw2[0], a1 = dw2[1], a2 = dw2[2], a3 = dw2[3];
-            for (int j = 0; j < h; j++) {
-                float v = g0 * w0[j];
-                v += g1 * w1[j];
-                v += g2 * w2r[j];
-                v += g3 * w3[j];
-                dh[j] = v;
-            }
+            dhOf4(g, w2, dh, h);
             for (int j = 0; j < h; j++) {
                 a0[j] += g0 * y[j];
             }
@@ -1008,13 +1001,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             for (int j = 0; j < h; j++) {
                 a3[j] += g3 * y[j];
             }
-            for (int j = 0; j < h; j++) {
-                float yj = y[j];
-                float v = dh[j] * (1f - yj * yj);
-                dh[j] = v;
-                db1[j] += v;
-                dtRow[j] += v;
-            }
+            tanhBackwardRow(y, dh, db1, dtRow, h);
         }
     }
 }

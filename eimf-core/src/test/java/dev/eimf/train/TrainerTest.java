@@ -110,15 +110,19 @@ class TrainerTest {
         assertArrayEquals(new float[8], a.model().itemTable().getRow(0).toFloatVector(), 0f);
     }
 
+    /** A trainer of a small encoder of the given type: d 16, K interests, T 10, batch 64. */
+    private static TrainerConfig.Builder smallEncoder(dev.eimf.ibim.EncoderType type, int k) {
+        dev.eimf.ibim.EncoderConfig ec = dev.eimf.ibim.EncoderConfig.builder(type).dim(16).numInterests(k)
+                .maxLen(10).build();
+        return TrainerConfig.builder(rng -> dev.eimf.ibim.Encoders.create(ec, rng))
+                .batchSize(64).learningRate(0.01).evalConfig(EVAL).selectionMetric("recall@10");
+    }
+
     @Test
     void sameSeedAndThreadCountGiveTheSameModel() {
         Split split = groupedSplit(5);
         for (dev.eimf.ibim.EncoderType type : dev.eimf.ibim.EncoderType.values()) {
-            dev.eimf.ibim.EncoderConfig ec = dev.eimf.ibim.EncoderConfig.builder(type).dim(16).numInterests(3)
-                    .maxLen(10).build();
-            TrainerConfig.Builder cfg = TrainerConfig.builder(rng -> dev.eimf.ibim.Encoders.create(ec, rng))
-                    .batchSize(64).learningRate(0.01).maxSteps(30).evalEvery(15).evalConfig(EVAL)
-                    .selectionMetric("recall@10").seed(11);
+            TrainerConfig.Builder cfg = smallEncoder(type, 3).maxSteps(30).evalEvery(15).seed(11);
             int before = dev.eimf.tensor.Parallel.threads();
             try {
                 TrainingResult one = new Trainer(cfg.threads(1).build()).train(split);
@@ -139,11 +143,8 @@ class TrainerTest {
     void oneInterestPerUserTrains() {
         Split split = groupedSplit(6);
         for (dev.eimf.ibim.EncoderType type : dev.eimf.ibim.EncoderType.values()) {
-            dev.eimf.ibim.EncoderConfig ec = dev.eimf.ibim.EncoderConfig.builder(type).dim(16).numInterests(1)
-                    .maxLen(10).build();
-            TrainingResult res = new Trainer(TrainerConfig.builder(rng -> dev.eimf.ibim.Encoders.create(ec, rng))
-                    .batchSize(64).learningRate(0.01).maxSteps(20).evalEvery(0).evalConfig(EVAL)
-                    .selectionMetric("recall@10").seed(3).build()).train(split);
+            TrainingResult res = new Trainer(smallEncoder(type, 1).maxSteps(20).evalEvery(0).seed(3).build())
+                    .train(split);
             assertEquals(20, res.steps(), type.toString());
             assertTrue(Double.isFinite(res.finalLoss()), type.toString());
             assertEquals(1, res.model().interests(new int[][] {{1, 2, 3}}).size(1), type.toString());
