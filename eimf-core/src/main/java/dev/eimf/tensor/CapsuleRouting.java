@@ -60,6 +60,8 @@ public final class CapsuleRouting {
         final double[] dvv;
         final double[][] ds;
         final double[] vec;
+        /** One user's packed rows (at most T of {@code rowLen}), for one bulk copy to or from the buffer. */
+        final double[] rows;
 
         /** Scratch for routing problems of these dimensions (the batch size does not matter). */
         public Scratch(Dims dims) {
@@ -76,11 +78,13 @@ public final class CapsuleRouting {
             dvv = new double[K * d];
             ds = new double[K][d];
             vec = new double[d];
+            rows = new double[T * dims.rowLen()];
         }
 
         boolean fits(Dims dims) {
             int vecsPerPos = dims.kStride() == 0 ? 1 : dims.numInterests();
-            return dims.dim() == d && dims.numInterests() == kCount && uu.length == dims.maxLen() * vecsPerPos;
+            return dims.dim() == d && dims.numInterests() == kCount && uu.length == dims.maxLen() * vecsPerPos
+                    && rows.length == dims.maxLen() * dims.rowLen();
         }
     }
 
@@ -119,15 +123,33 @@ public final class CapsuleRouting {
         final double[] logits = sc.logits;
         final double[] c = sc.c;
         final int[] pos = sc.pos;
+        final double[] rows = sc.rows;
         for (int b = from; b < to; b++) {
             int n = 0;
+            int first = -1;
+            boolean consecutive = true;
             for (int t = 0; t < T; t++) {
                 int r = rowOf[b * T + t];
                 if (r >= 0) {
-                    for (int q = 0; q < vecsPerPos; q++) {
-                        u.get(r * rowLen + q * d, uu[n * vecsPerPos + q], 0, d);
+                    if (first < 0) {
+                        first = r;
                     }
+                    consecutive &= r == first + n;
                     pos[n++] = t;
+                }
+            }
+            if (n > 0 && consecutive) {
+                // rows packed by user (MIND): one bulk copy, then a vector per array
+                u.get(first * rowLen, rows, 0, n * rowLen);
+                for (int i = 0; i < n * vecsPerPos; i++) {
+                    System.arraycopy(rows, i * d, uu[i], 0, d);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int r = rowOf[b * T + pos[i]];
+                    for (int q = 0; q < vecsPerPos; q++) {
+                        u.get(r * rowLen + q * d, uu[i * vecsPerPos + q], 0, d);
+                    }
                 }
             }
             // logits and coupling in local layout [k][i] over the n real positions
@@ -294,6 +316,23 @@ public final class CapsuleRouting {
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
+    /** Whether user b's real positions have consecutive rows (packed by user). */
+    private static boolean consecutiveRows(int[] rowOf, int b, int T) {
+        int first = -1, n = 0;
+        for (int t = 0; t < T; t++) {
+            int r = rowOf[b * T + t];
+            if (r >= 0) {
+                if (first < 0) {
+                    first = r;
+                } else if (r != first + n) {
+                    return false;
+                }
+                n++;
+            }
+        }
+        return true;
+    }
+
     private static void softmaxOverInterests(double[] logits, double[] c, int K, int n) {
         for (int i = 0; i < n; i++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -332,22 +371,38 @@ public final class CapsuleRouting {
         final double[] dvv = sc.dvv;
         final double[][] ds = sc.ds;
         final double[] vec = sc.vec;
+        final double[] rows = sc.rows;
         for (int b = from; b < to; b++) {
             int sOff = b * K * d;
             dv.get(sOff, dvv, 0, K * d);
             for (int k = 0; k < K; k++) {
                 Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
             }
-            for (int t = 0; t < T; t++) {
-                int r = rowOf[b * T + t];
-                if (r < 0) {
-                    continue;
-                }
-                if (sharedU && K == 4) {
+            if (sharedU && K == 4 && consecutiveRows(rowOf, b, T)) {
+                // rows packed by user (MIND): gathered on the heap, written in one bulk copy
+                int first = -1, n = 0;
+                for (int t = 0; t < T; t++) {
+                    int r = rowOf[b * T + t];
+                    if (r < 0) {
+                        continue;
+                    }
+                    if (first < 0) {
+                        first = r;
+                    }
                     int cb = b * K * T + t;
                     sumOfFour(coupling[cb], ds[0], coupling[cb + T], ds[1], coupling[cb + 2 * T], ds[2],
                             coupling[cb + 3 * T], ds[3], vec, d);
-                    du.set(r * rowLen, vec, 0, d);
+                    System.arraycopy(vec, 0, rows, n * d, d);
+                    n++;
+                }
+                if (n > 0) {
+                    du.set(first * rowLen, rows, 0, n * rowLen);
+                }
+                continue;
+            }
+            for (int t = 0; t < T; t++) {
+                int r = rowOf[b * T + t];
+                if (r < 0) {
                     continue;
                 }
                 if (sharedU) {
