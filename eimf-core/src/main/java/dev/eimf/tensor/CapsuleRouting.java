@@ -145,10 +145,12 @@ public final class CapsuleRouting {
                     System.arraycopy(rows, i * d, uu[i], 0, d);
                 }
             } else {
+                // rows packed by position (DR): one copy per row of all its vectors
                 for (int i = 0; i < n; i++) {
                     int r = rowOf[b * T + pos[i]];
+                    u.get(r * rowLen, rows, 0, rowLen);
                     for (int q = 0; q < vecsPerPos; q++) {
-                        u.get(r * rowLen + q * d, uu[i * vecsPerPos + q], 0, d);
+                        System.arraycopy(rows, q * d, uu[i * vecsPerPos + q], 0, d);
                     }
                 }
             }
@@ -419,12 +421,11 @@ public final class CapsuleRouting {
                         for (int j = 0; j < d; j++) {
                             vec[j] = ckt * dsk[j];
                         }
-                        du.set(r * rowLen + k * d, vec, 0, d);
+                        System.arraycopy(vec, 0, rows, k * d, d);
                     }
                 }
-                if (sharedU) {
-                    du.set(r * rowLen, vec, 0, d);
-                }
+                // one copy per row: the shared vector, or the K vectors of a per-interest row
+                du.set(r * rowLen, sharedU ? vec : rows, 0, rowLen);
             }
         }
     }
