@@ -344,15 +344,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         // The keys' slots on one thread while the other prepares the scores and P W1 + b1 (which a plain
         // pass does not need; it is small).
         final double[][] bk = new double[1][];
-        Parallel.forRange(2, 1, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                if (p == 0) {
-                    w.slots.assign(idx, keys);
-                } else {
-                    bk[0] = prepareScores(w);
-                    positionProducts(w);
-                }
-            }
+        Parallel.both(() -> w.slots.assign(idx, keys), () -> {
+            bk[0] = prepareScores(w);
+            positionProducts(w);
         });
         if (w.slots.count > KEYED_MAX_DISTINCT * idx.rows) {
             return forwardPlain(Buf.ofCopyIfNeeded(x), idx, w, batch, bk[0]);
@@ -612,15 +606,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
                 // two independent products with different outputs: one per thread
                 final Buf posValue = Buf.of(pos.value());
-                Parallel.forRange(2, 1, (p0, p1) -> {
-                    for (int p = p0; p < p1; p++) {
-                        if (p == 0) {
-                            Blas.gemm(true, false, d, h, T, 1.0, posValue, 0, d, w.dt, 0, h, 1.0, gw1, 0, h);
-                        } else {
-                            Blas.gemm(false, true, T, d, h, 1.0, w.dt, 0, h, weight1, 0, h, 1.0, gpos, 0, d);
-                        }
-                    }
-                });
+                Parallel.both(
+                        () -> Blas.gemm(true, false, d, h, T, 1.0, posValue, 0, d, w.dt, 0, h, 1.0, gw1, 0, h),
+                        () -> Blas.gemm(false, true, T, d, h, 1.0, w.dt, 0, h, weight1, 0, h, 1.0, gpos, 0, d));
             }
             addBlockGradients(w, part, gw1, gpos);
             if (slotPart != null) {
@@ -900,17 +888,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     acc[j] += gk * y[j];
                 }
             }
-            for (int j = 0; j < h; j++) {
-                float yj = y[j];
-                float v = dh[j] * (1f - yj * yj);
-                dh[j] = v;
-                db1[j] += v;
-            }
-            if (dtRow != null) {
-                for (int j = 0; j < h; j++) {
-                    dtRow[j] += dh[j];
-                }
-            }
+            tanhBackwardRow(y, dh, db1, dtRow, h);
         }
 
         /**

@@ -126,32 +126,23 @@ public final class CapsuleRouting {
         final double[] rows = sc.rows;
         for (int b = from; b < to; b++) {
             int n = 0;
-            int first = -1;
-            boolean consecutive = true;
             for (int t = 0; t < T; t++) {
-                int r = rowOf[b * T + t];
-                if (r >= 0) {
-                    if (first < 0) {
-                        first = r;
-                    }
-                    consecutive &= r == first + n;
+                if (rowOf[b * T + t] >= 0) {
                     pos[n++] = t;
                 }
             }
-            if (n > 0 && consecutive) {
-                // rows packed by user (MIND): one bulk copy, then a vector per array
-                u.get(first * rowLen, rows, 0, n * rowLen);
-                for (int i = 0; i < n * vecsPerPos; i++) {
-                    System.arraycopy(rows, i * d, uu[i], 0, d);
+            // Rows packed by user (MIND) come in one copy; rows packed by position (DR) in one per row.
+            boolean packed = n > 0 && consecutiveRows(rowOf, b, T);
+            if (packed) {
+                u.get(rowOf[b * T + pos[0]] * rowLen, rows, 0, n * rowLen);
+            }
+            for (int i = 0; i < n; i++) {
+                if (!packed) {
+                    u.get(rowOf[b * T + pos[i]] * rowLen, rows, 0, rowLen);
                 }
-            } else {
-                // rows packed by position (DR): one copy per row of all its vectors
-                for (int i = 0; i < n; i++) {
-                    int r = rowOf[b * T + pos[i]];
-                    u.get(r * rowLen, rows, 0, rowLen);
-                    for (int q = 0; q < vecsPerPos; q++) {
-                        System.arraycopy(rows, q * d, uu[i * vecsPerPos + q], 0, d);
-                    }
+                int o = packed ? i * rowLen : 0;
+                for (int q = 0; q < vecsPerPos; q++) {
+                    System.arraycopy(rows, o + q * d, uu[i * vecsPerPos + q], 0, d);
                 }
             }
             // logits and coupling in local layout [k][i] over the n real positions
@@ -380,52 +371,52 @@ public final class CapsuleRouting {
             for (int k = 0; k < K; k++) {
                 Kernels.squashBackward(s, sOff + k * d, d, dvv, k * d, ds[k], 0);
             }
-            if (sharedU && K == 4 && consecutiveRows(rowOf, b, T)) {
-                // rows packed by user (MIND): gathered on the heap, written in one bulk copy
-                int first = -1, n = 0;
-                for (int t = 0; t < T; t++) {
-                    int r = rowOf[b * T + t];
-                    if (r < 0) {
-                        continue;
-                    }
-                    if (first < 0) {
-                        first = r;
-                    }
-                    int cb = b * K * T + t;
-                    sumOfFour(coupling[cb], ds[0], coupling[cb + T], ds[1], coupling[cb + 2 * T], ds[2],
-                            coupling[cb + 3 * T], ds[3], vec, d);
-                    System.arraycopy(vec, 0, rows, n * d, d);
-                    n++;
-                }
-                if (n > 0) {
-                    du.set(first * rowLen, rows, 0, n * rowLen);
-                }
-                continue;
-            }
+            // A user's rows go out as they came in: one copy when packed by user, else one per row.
+            boolean packed = consecutiveRows(rowOf, b, T);
+            int first = -1, n = 0;
             for (int t = 0; t < T; t++) {
                 int r = rowOf[b * T + t];
                 if (r < 0) {
                     continue;
                 }
-                if (sharedU) {
-                    java.util.Arrays.fill(vec, 0.0);
+                if (first < 0) {
+                    first = r;
                 }
-                for (int k = 0; k < K; k++) {
-                    double ckt = coupling[(b * K + k) * T + t];
-                    double[] dsk = ds[k];
+                int o = packed ? n * rowLen : 0;
+                int cb = b * K * T + t;
+                if (sharedU && K == 4) {
+                    sumOfFour(coupling[cb], ds[0], coupling[cb + T], ds[1], coupling[cb + 2 * T], ds[2],
+                            coupling[cb + 3 * T], ds[3], vec, d);
+                    System.arraycopy(vec, 0, rows, o, d);
+                } else {
                     if (sharedU) {
-                        for (int j = 0; j < d; j++) {
-                            vec[j] += ckt * dsk[j];
+                        java.util.Arrays.fill(vec, 0.0);
+                    }
+                    for (int k = 0; k < K; k++) {
+                        double ckt = coupling[cb + k * T];
+                        double[] dsk = ds[k];
+                        if (sharedU) {
+                            for (int j = 0; j < d; j++) {
+                                vec[j] += ckt * dsk[j];
+                            }
+                        } else {
+                            for (int j = 0; j < d; j++) {
+                                vec[j] = ckt * dsk[j];
+                            }
+                            System.arraycopy(vec, 0, rows, o + k * d, d);
                         }
-                    } else {
-                        for (int j = 0; j < d; j++) {
-                            vec[j] = ckt * dsk[j];
-                        }
-                        System.arraycopy(vec, 0, rows, k * d, d);
+                    }
+                    if (sharedU) {
+                        System.arraycopy(vec, 0, rows, o, d);
                     }
                 }
-                // one copy per row: the shared vector, or the K vectors of a per-interest row
-                du.set(r * rowLen, sharedU ? vec : rows, 0, rowLen);
+                if (!packed) {
+                    du.set(r * rowLen, rows, 0, rowLen);
+                }
+                n++;
+            }
+            if (packed && n > 0) {
+                du.set(first * rowLen, rows, 0, n * rowLen);
             }
         }
     }

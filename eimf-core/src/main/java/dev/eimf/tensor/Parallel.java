@@ -153,6 +153,18 @@ public final class Parallel {
     }
 
     /**
+     * Runs two independent tasks, {@code first} on the calling thread and {@code second} on a worker
+     * when there is one (else after {@code first}); returns when both are done.
+     */
+    public static void both(Runnable first, Runnable second) {
+        forRange(2, 1, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                (p == 0 ? first : second).run();
+            }
+        });
+    }
+
+    /**
      * One loop handed to the workers; published whole through a volatile field. Its parts are claimed
      * in index order by whichever thread is free ({@code next}), so that a part whose thread has lost
      * its core (to the JIT compiler or another process) is run by the caller instead of waited for;

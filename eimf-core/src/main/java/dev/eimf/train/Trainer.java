@@ -208,18 +208,12 @@ public final class Trainer {
                 long s0 = System.nanoTime();
                 // The batch and the negatives come from separate random streams and neither needs the
                 // other, so the negatives are drawn on the second thread while this one builds the batch.
-                Parallel.forRange(2, 1, (from, to) -> {
-                    for (int task = from; task < to; task++) {
-                        if (task == 0) {
-                            batches.next(batchRng, ids, mask, targets, users);
-                            HistoryBatch hb = new HistoryBatch(ids, mask, b, t);
-                            hb.gather(table, xBuf);
-                            hb.maskInto(maskBuf);
-                        } else {
-                            drawn[0] = sampler.sample(config.numNegatives(), negativeRng);
-                        }
-                    }
-                });
+                Parallel.both(() -> {
+                    batches.next(batchRng, ids, mask, targets, users);
+                    HistoryBatch hb = new HistoryBatch(ids, mask, b, t);
+                    hb.gather(table, xBuf);
+                    hb.maskInto(maskBuf);
+                }, () -> drawn[0] = sampler.sample(config.numNegatives(), negativeRng));
                 Candidates negatives = drawn[0];
                 for (Buf g : grads) {
                     g.zero();

@@ -83,6 +83,24 @@ class ParallelTest {
     }
 
     @Test
+    void bothRunsEachTaskOnceAndRethrowsAFailure() {
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            AtomicInteger first = new AtomicInteger();
+            AtomicInteger second = new AtomicInteger();
+            Parallel.both(first::incrementAndGet, second::incrementAndGet);
+            assertEquals(1, first.get(), threads + " threads");
+            assertEquals(1, second.get(), threads + " threads");
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Parallel.both(first::incrementAndGet, () -> {
+                        throw new IllegalStateException("second");
+                    }));
+            assertEquals("second", e.getMessage());
+            assertEquals(2, first.get(), "the first task ran although the second failed");
+        }
+    }
+
+    @Test
     void aFailingPartIsRethrownAndThePoolStillWorks() {
         Parallel.setThreads(3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(30, 1, (from, to) -> {
