@@ -86,6 +86,11 @@ public record HistoryBatch(int[] ids, float[] mask, int size, int maxLen) {
         for (int i = 0; i < ids.length; i++) {
             dev.eimf.tensor.Buf.copy(src, ids[i] * d, dst, i * d, d);
         }
+        // Already [B, T, d] (the trainer's buffer): no reshape, which is costly in ND4J and whose C2
+        // compilation took over a second of a core during a training run.
+        if (out.rank() == 3 && out.size(0) == size && out.size(1) == maxLen) {
+            return out;
+        }
         return out.reshape(size, maxLen, d);
     }
 }
