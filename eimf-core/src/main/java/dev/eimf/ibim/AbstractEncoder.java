@@ -19,6 +19,9 @@ abstract class AbstractEncoder<W extends AbstractEncoder.Workspace> implements I
     /** Work buffers sized for one batch size. */
     interface Workspace {
         int batch();
+
+        /** The workspace's mask index for rows grouped by user or by position, made on first use. */
+        MaskIndex maskIndex(boolean byUser);
     }
 
     protected final EncoderConfig config;
@@ -62,6 +65,19 @@ abstract class AbstractEncoder<W extends AbstractEncoder.Workspace> implements I
     final W acquire(int batch) {
         W w = spare.getAndSet(null);
         return w != null && w.batch() == batch ? w : newWorkspace(batch);
+    }
+
+    /**
+     * Reads {@code mask} into the workspace's index (no allocation after the first pass); a rejected mask
+     * leaves the workspace spare for the next pass.
+     */
+    final MaskIndex readMask(W w, INDArray mask, boolean byUser) {
+        try {
+            return w.maskIndex(byUser).read(mask);
+        } catch (RuntimeException e) {
+            giveBack(w);
+            throw e;
+        }
     }
 
     /** Offers a workspace back for reuse by a later pass. */

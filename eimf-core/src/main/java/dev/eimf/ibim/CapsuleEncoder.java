@@ -107,6 +107,7 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final boolean shared;
         /** Per-block routing scratch, created for the current block count. */
         CapsuleRouting.Scratch[] scratch = new CapsuleRouting.Scratch[0];
+        private MaskIndex maskIndex;
         /**
          * Per-block parameter gradients, created for the current block count: MIND {@code w, b}, then the
          * projection's {@code w, b} if configured. DR's map gradient is written by positions, not blocks.
@@ -139,6 +140,12 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         @Override
         public int batch() {
             return batch;
+        }
+
+        @Override
+        public MaskIndex maskIndex(boolean byUser) {
+            maskIndex = MaskIndex.reuse(maskIndex, batch, cfg.maxLen(), byUser);
+            return maskIndex;
         }
 
         CapsuleRouting.Scratch[] scratch(int blocks, CapsuleRouting.Dims dims) {
@@ -200,8 +207,8 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             throw new IllegalArgumentException("MIND draws random routing logits: rng must not be null");
         }
         final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
-        MaskIndex idx = MaskIndex.of(mask, batch, T, shared);
         Work wk = acquire(batch);
+        MaskIndex idx = readMask(wk, mask, shared);
         final int rowLen = dimsPerUser.rowLen();
         final CapsuleRouting.Dims dims = new CapsuleRouting.Dims(batch, T, K, d, rowLen, dimsPerUser.kStride());
         final int blocks = blocks(batch);

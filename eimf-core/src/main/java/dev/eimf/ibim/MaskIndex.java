@@ -13,30 +13,46 @@ final class MaskIndex {
 
     final int batch;
     final int maxLen;
+    final boolean byUser;
     /** [B*T]: packed row of position (b, t), or -1 for padding. */
     final int[] rowOf;
-    /** [rows]: flat position b*T+t of each row. */
+    /** [B*T], of which the first {@link #rows} are used: flat position b*T+t of each row. */
     final int[] srcOf;
     /** [groups+1]: first row of each group (user or position) and the total at the end. */
     final int[] groupStart;
-    final int rows;
+    /** Rows (real positions) of the mask last read. */
+    int rows;
+    private final double[] values;
 
-    private MaskIndex(int batch, int maxLen, int[] rowOf, int[] srcOf, int[] groupStart, int rows) {
+    /**
+     * An index for masks of this shape, to be filled by {@link #read}; encoders keep one per workspace.
+     *
+     * @param byUser group rows by user (true) or by position (false)
+     */
+    MaskIndex(int batch, int maxLen, boolean byUser) {
         this.batch = batch;
         this.maxLen = maxLen;
-        this.rowOf = rowOf;
-        this.srcOf = srcOf;
-        this.groupStart = groupStart;
-        this.rows = rows;
+        this.byUser = byUser;
+        rowOf = new int[batch * maxLen];
+        srcOf = new int[batch * maxLen];
+        groupStart = new int[(byUser ? batch : maxLen) + 1];
+        values = new double[batch * maxLen];
+    }
+
+    /** {@code current} if it fits masks of this shape and grouping, else a new index for them. */
+    static MaskIndex reuse(MaskIndex current, int batch, int maxLen, boolean byUser) {
+        return current != null && current.batch == batch && current.maxLen == maxLen && current.byUser == byUser
+                ? current : new MaskIndex(batch, maxLen, byUser);
     }
 
     /**
-     * Reads a [B, T] mask of 0 (padding) and 1 (real position).
+     * Reads a [B, T] mask of 0 (padding) and 1 (real position) into this index (replacing what it held),
+     * without allocating.
      *
-     * @param byUser group rows by user (true) or by position (false)
+     * @return this index
      * @throws IllegalArgumentException for a wrong shape or a value other than 0 or 1
      */
-    static MaskIndex of(INDArray mask, int batch, int maxLen, boolean byUser) {
+    MaskIndex read(INDArray mask) {
         if (mask.rank() != 2 || mask.size(0) != batch || mask.size(1) != maxLen) {
             throw new IllegalArgumentException("mask must have shape [" + batch + ", " + maxLen + "], got "
                     + java.util.Arrays.toString(mask.shape()));
@@ -44,32 +60,23 @@ final class MaskIndex {
         INDArray m = mask.dataType() == DataType.FLOAT || mask.dataType() == DataType.DOUBLE
                 ? mask : mask.castTo(DataType.DOUBLE);
         Buf mb = Buf.ofCopyIfNeeded(m);
-        boolean[] real = new boolean[batch * maxLen];
         // one bulk read: an element accessor per position made this loop a tenth of a step's serial time
-        double[] values = new double[real.length];
         mb.get(0, values, 0, values.length);
-        int rows = 0;
-        for (int i = 0; i < real.length; i++) {
+        for (int i = 0; i < values.length; i++) {
             double v = values[i];
-            if (v == 1.0) {
-                real[i] = true;
-                rows++;
-            } else if (v != 0.0) {
+            if (v != 1.0 && v != 0.0) {
                 throw new IllegalArgumentException("mask[" + (i / maxLen) + ", " + (i % maxLen)
                         + "] must be 0 or 1, got " + v);
             }
         }
-        int[] rowOf = new int[batch * maxLen];
-        int[] srcOf = new int[rows];
         int groups = byUser ? batch : maxLen;
-        int[] groupStart = new int[groups + 1];
+        int inner = byUser ? maxLen : batch;
         int r = 0;
         for (int g = 0; g < groups; g++) {
             groupStart[g] = r;
-            int inner = byUser ? maxLen : batch;
             for (int j = 0; j < inner; j++) {
                 int flat = byUser ? g * maxLen + j : j * maxLen + g;
-                if (real[flat]) {
+                if (values[flat] == 1.0) {
                     rowOf[flat] = r;
                     srcOf[r++] = flat;
                 } else {
@@ -78,7 +85,8 @@ final class MaskIndex {
             }
         }
         groupStart[groups] = r;
-        return new MaskIndex(batch, maxLen, rowOf, srcOf, groupStart, rows);
+        rows = r;
+        return this;
     }
 
     /** Number of rows in group g. */

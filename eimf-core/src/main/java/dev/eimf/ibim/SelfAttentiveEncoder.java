@@ -103,6 +103,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         Buf[] slotPartial = new Buf[0];  // per slot range: dW1 [d,h]
         Buf[] dtPartial = new Buf[0];    // per block: dH summed per position [T,h]
         final double[] w2Heap;           // [3 K h]: W2 (or its gradient) and transposed copies, on the heap
+        private MaskIndex maskIndex;
 
         Work(EncoderConfig c, int batch) {
             this.batch = batch;
@@ -127,6 +128,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         @Override
         public int batch() {
             return batch;
+        }
+
+        @Override
+        public MaskIndex maskIndex(boolean byUser) {
+            maskIndex = MaskIndex.reuse(maskIndex, batch, cfg.maxLen(), byUser);
+            return maskIndex;
         }
 
         /** Per block: heap room for one user's scores, attention and its gradient ({@code 3 K T}). */
@@ -315,8 +322,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
     @Override
     public SaPass forward(INDArray x, INDArray mask, boolean training, RandomGenerator rng) {
         int batch = checkX(x);
-        MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
         Work w = acquire(batch);
+        MaskIndex idx = readMask(w, mask, true);
         return forwardPlain(Buf.ofCopyIfNeeded(x), idx, w, batch, prepareScores(w));
     }
 
@@ -338,8 +345,8 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             throw new IllegalArgumentException("keys must have B*T = " + batch * config.maxLen() + " entries, got "
                     + keys.length);
         }
-        MaskIndex idx = MaskIndex.of(mask, batch, config.maxLen(), true);
         Work w = acquire(batch);
+        MaskIndex idx = readMask(w, mask, true);
         w.ensureKeyed();
         // The keys' slots on one thread while the other prepares the scores and P W1 + b1 (which a plain
         // pass does not need; it is small).

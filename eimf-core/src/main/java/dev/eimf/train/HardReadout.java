@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * fresh instance each time. Not thread-safe.
  */
 public final class HardReadout {
+
+    /** Per thread: one user's K interest rows and its target row, reused from step to step. */
+    private static final ThreadLocal<double[][]> ROWS = ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0]});
     private DataType type;
     private int b = -1;
     private int k = -1;
@@ -94,8 +97,13 @@ public final class HardReadout {
         Buf v = Buf.ofCopyIfNeeded(interests);
         // users are independent: each part writes only its users' choices and rows
         Parallel.forRange(bb, 32, (from, to) -> {
-            double[] vRows = new double[kk * dd];
-            double[] eRow = new double[dd];
+            double[][] scratch = ROWS.get();
+            if (scratch[0].length < kk * dd || scratch[1].length < dd) {
+                scratch = new double[][] {new double[kk * dd], new double[dd]};
+                ROWS.set(scratch);
+            }
+            double[] vRows = scratch[0];
+            double[] eRow = scratch[1];
             for (int i = from; i < to; i++) {
                 chooseFor(v, e, i, rowOf[i], kk, dd, vRows, eRow);
             }

@@ -45,6 +45,8 @@ public final class SampledSoftmax {
     private Buf dUser;
     private Buf dNeg;
     /** Per thread: one row of logits and the exp kernel's scratch for it. */
+    /** Per thread: a user's vector and its true item's row, in double. */
+    private static final ThreadLocal<double[][]> USER_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0]});
     private static final ThreadLocal<float[][]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
     private double[] zd = new double[0];
     private double[] logQNeg = new double[0];
@@ -146,13 +148,24 @@ public final class SampledSoftmax {
         }
     }
 
+    /** This thread's two rows of {@link #USER_SCRATCH}, at least {@code dd} long. */
+    private static double[][] userRows(int dd) {
+        double[][] scratch = USER_SCRATCH.get();
+        if (scratch[0].length < dd) {
+            scratch = new double[][] {new double[dd], new double[dd]};
+            USER_SCRATCH.set(scratch);
+        }
+        return scratch;
+    }
+
     /**
      * Users {@code [from, to)}: {@code dU = scale * (exp-rows E_neg) + dz0 * e_true} in place, and the
      * users' vectors times their scale into {@code uScaled}.
      */
     private void scaleUsers(Buf u, int from, int to, int dd) {
-        double[] row = new double[dd];
-        double[] et = new double[dd];
+        double[][] userScratch = userRows(dd);
+        double[] row = userScratch[0];
+        double[] et = userScratch[1];
         for (int i = from; i < to; i++) {
             scaleUser(u, i, dd, row, et);
         }
@@ -236,8 +249,9 @@ public final class SampledSoftmax {
         }
         float[] z = rowScratch[0];
         float[] ks = rowScratch[1];
-        double[] ur = new double[dd];
-        double[] er = new double[dd];
+        double[][] userScratch = userRows(dd);
+        double[] ur = userScratch[0];
+        double[] er = userScratch[1];
         for (int i = from; i < to; i++) {
             double zTrue = trueLogit(u, et, i, dd, ur, er);
             lg.get(i * ss, z, 0, ss);
@@ -274,8 +288,9 @@ public final class SampledSoftmax {
         double[] z = zd;
         int base = from * ss;
         lg.get(base, z, base, (to - from) * ss);
-        double[] ur = new double[dd];
-        double[] er = new double[dd];
+        double[][] userScratch = userRows(dd);
+        double[] ur = userScratch[0];
+        double[] er = userScratch[1];
         for (int i = from; i < to; i++) {
             double zTrue = trueLogit(u, eTrue, i, dd, ur, er);
             int row = i * ss;

@@ -27,6 +27,9 @@ public final class TableAdam {
     /** Rows updated together in the FLOAT lazy path. */
     private static final int ROW_GROUP = 16;
 
+    /** Per thread: a row group's table, m, v and gradient values, reused from step to step. */
+    private static final ThreadLocal<float[][]> GROUP_SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+
     private final AdamConfig config;
     private final Mode mode;
     private final INDArray table;
@@ -215,10 +218,15 @@ public final class TableAdam {
             this.fc2 = fc2;
             this.flr = flr;
             this.feps = feps;
-            wf = new float[ROW_GROUP * dim];
-            mf = new float[ROW_GROUP * dim];
-            vf = new float[ROW_GROUP * dim];
-            gf = new float[ROW_GROUP * dim];
+            float[][] scratch = GROUP_SCRATCH.get();
+            if (scratch[0].length < ROW_GROUP * dim) {
+                scratch = new float[4][ROW_GROUP * dim];
+                GROUP_SCRATCH.set(scratch);
+            }
+            wf = scratch[0];
+            mf = scratch[1];
+            vf = scratch[2];
+            gf = scratch[3];
         }
 
         /** Updates the touched rows {@code [i0, i0 + rows)} (slots of the gradient). */

@@ -26,6 +26,9 @@ public final class TableGradient {
     private int[] posSlot = new int[0];
     private int[] slotStart = new int[0];
     private int[] byslot = new int[0];
+    private int[] slotFill = new int[0];
+    /** Per thread: a row as double and as float, for the additions of the parallel loops. */
+    private static final ThreadLocal<Object[]> ROW = ThreadLocal.withInitial(() -> new Object[] {new double[0], new float[0]});
     /** Fewer real positions than this are scattered on the calling thread (measured: parallel loses on Beauty's ~730). */
     private static final int PARALLEL_SCATTER_MIN = 1500;
 
@@ -154,8 +157,9 @@ public final class TableGradient {
         }
         final double[] vals = values;
         dev.eimf.tensor.Parallel.forRange(ids.length, 128, (from, to) -> {
-            double[] r = new double[dim];
-            float[] rf = new float[dim];
+            Object[] scratch = rowScratch(dim);
+            double[] r = (double[]) scratch[0];
+            float[] rf = (float[]) scratch[1];
             for (int i = from; i < to; i++) {
                 addRow(grads, i * dim, vals, slots[i] * dim, r, rf);
             }
@@ -214,13 +218,18 @@ public final class TableGradient {
             byslot = new int[ids.length];
         }
         final int[] grouped = byslot;
-        int[] fill = Arrays.copyOf(start, slots);
+        if (slotFill.length < slots) {
+            slotFill = new int[Math.max(slots, 2 * slotFill.length)];
+        }
+        final int[] fill = slotFill;
+        System.arraycopy(start, 0, fill, 0, slots);
         for (int q = 0; q < n; q++) {
             grouped[fill[posSlot[q]]++] = posScratch[q];
         }
         dev.eimf.tensor.Parallel.forRange(slots, 64, (from, to) -> {
-            double[] r = new double[dim];
-            float[] rf = new float[dim];
+            Object[] scratch = rowScratch(dim);
+            double[] r = (double[]) scratch[0];
+            float[] rf = (float[]) scratch[1];
             for (int sl = from; sl < to; sl++) {
                 for (int q = start[sl]; q < start[sl + 1]; q++) {
                     addRow(g, grouped[q] * dim, vals, sl * dim, r, rf);
@@ -263,6 +272,16 @@ public final class TableGradient {
         for (int i = 0; i < size * dim; i++) {
             values[i] *= factor;
         }
+    }
+
+    /** This thread's rows of {@link #ROW}, at least {@code dim} long. */
+    private static Object[] rowScratch(int dim) {
+        Object[] scratch = ROW.get();
+        if (((double[]) scratch[0]).length < dim) {
+            scratch = new Object[] {new double[dim], new float[dim]};
+            ROW.set(scratch);
+        }
+        return scratch;
     }
 
     private int slot(int row) {

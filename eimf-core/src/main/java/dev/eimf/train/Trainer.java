@@ -215,8 +215,8 @@ public final class Trainer {
                     hb.maskInto(maskBuf);
                 }, () -> drawn[0] = sampler.sample(config.numNegatives(), negativeRng));
                 Candidates negatives = drawn[0];
-                for (Buf g : grads) {
-                    g.zero();
+                for (int gi = 0; gi < grads.size(); gi++) { // indexed: no iterator per step
+                    grads.get(gi).zero();
                 }
                 InterestEncoder.Pass pass = encoder.forward(xBuf, maskBuf.array(), ids, true, forwardRng);
                 HardReadout.Result chosen = readout.apply(pass.interests(), table, targets);
