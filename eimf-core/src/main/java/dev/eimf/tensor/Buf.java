@@ -199,22 +199,14 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     public static final class F extends Buf {
         private final FloatBuffer b;
         private final FloatPointer base;
-        private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+        private static final ThreadScratch.Floats SCRATCH = new ThreadScratch.Floats(2);
 
         private static float[] scratch(int n) {
-            float[][] s = SCRATCH.get();
-            if (s[0].length < n) {
-                s[0] = new float[Math.max(n, 64)];
-            }
-            return s[0];
+            return SCRATCH.get(0, n);
         }
 
         private static float[] scratch2(int n) {
-            float[][] s = SCRATCH.get();
-            if (s[1].length < n) {
-                s[1] = new float[Math.max(n, 64)];
-            }
-            return s[1];
+            return SCRATCH.get(1, n);
         }
 
         private F(INDArray a) {
@@ -331,14 +323,10 @@ public abstract sealed class Buf permits Buf.F, Buf.D {
     public static final class D extends Buf {
         private final DoubleBuffer b;
         private final DoublePointer base;
-        private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[1][0]);
+        private static final ThreadScratch.Doubles SCRATCH = new ThreadScratch.Doubles(1);
 
         private static double[] scratch(int n) {
-            double[][] s = SCRATCH.get();
-            if (s[0].length < n) {
-                s[0] = new double[Math.max(n, 64)];
-            }
-            return s[0];
+            return SCRATCH.get(0, n);
         }
 
         private D(INDArray a) {

@@ -3,6 +3,7 @@ package dev.eimf.train;
 import dev.eimf.ibim.Param;
 import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.Parallel;
+import dev.eimf.tensor.ThreadScratch;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +24,7 @@ public final class DenseAdam {
     /** Fewer chunks than this per thread run on the calling thread alone. */
     private static final int MIN_CHUNKS_PER_THREAD = 4;
     /** Per thread: heap rows for one chunk of gradient, weights and moments. */
-    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][CHUNK]);
+    private static final ThreadScratch.Doubles SCRATCH = new ThreadScratch.Doubles(4);
     /** The parameters cut into chunks: parameter index and offset of each. */
     private final int[] chunkParam;
     private final int[] chunkOffset;
@@ -79,7 +80,8 @@ public final class DenseAdam {
         double eps = config.epsilon();
         // Every element is updated on its own, so the chunks can go to any thread in any order.
         Parallel.forRange(chunkParam.length, MIN_CHUNKS_PER_THREAD, (from, to) -> {
-            double[][] scratch = SCRATCH.get();
+            double[][] scratch = {SCRATCH.get(0, CHUNK), SCRATCH.get(1, CHUNK), SCRATCH.get(2, CHUNK),
+                SCRATCH.get(3, CHUNK)};
             for (int c = from; c < to; c++) {
                 updateChunk(bufs.get(chunkParam[c]), chunkOffset[c], scratch, b1, b2, lrT, eps);
             }
@@ -104,6 +106,10 @@ public final class DenseAdam {
         vb.set(off, vr, 0, len);
     }
 
+    /**
+     * Adam on one chunk, in double. A method of its own so that the JIT compiles it whole after a few
+     * calls rather than replacing the loop that calls it on the stack.
+     */
     private static void update(double[] gr, double[] wr, double[] mr, double[] vr, int len, double b1, double b2,
                                double lrT, double eps) {
         for (int c = 0; c < len; c++) {

@@ -2,6 +2,7 @@ package dev.eimf.train;
 
 import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.Parallel;
+import dev.eimf.tensor.ThreadScratch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class HardReadout {
 
     /** Per thread: one user's K interest rows and its target row, reused from step to step. */
-    private static final ThreadLocal<double[][]> ROWS = ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0]});
+    private static final ThreadScratch.Doubles ROWS = new ThreadScratch.Doubles(2);
     private DataType type;
     private int b = -1;
     private int k = -1;
@@ -97,13 +98,8 @@ public final class HardReadout {
         Buf v = Buf.ofCopyIfNeeded(interests);
         // users are independent: each part writes only its users' choices and rows
         Parallel.forRange(bb, 32, (from, to) -> {
-            double[][] scratch = ROWS.get();
-            if (scratch[0].length < kk * dd || scratch[1].length < dd) {
-                scratch = new double[][] {new double[kk * dd], new double[dd]};
-                ROWS.set(scratch);
-            }
-            double[] vRows = scratch[0];
-            double[] eRow = scratch[1];
+            double[] vRows = ROWS.get(0, kk * dd);
+            double[] eRow = ROWS.get(1, dd);
             for (int i = from; i < to; i++) {
                 chooseFor(v, e, i, rowOf[i], kk, dd, vRows, eRow);
             }

@@ -4,6 +4,7 @@ import dev.eimf.tensor.Blas;
 import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.Kernels;
 import dev.eimf.tensor.Parallel;
+import dev.eimf.tensor.ThreadScratch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -44,10 +45,10 @@ public final class SampledSoftmax {
     private Buf logits;
     private Buf dUser;
     private Buf dNeg;
-    /** Per thread: one row of logits and the exp kernel's scratch for it. */
     /** Per thread: a user's vector and its true item's row, in double. */
-    private static final ThreadLocal<double[][]> USER_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0]});
-    private static final ThreadLocal<float[][]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+    private static final ThreadScratch.Doubles USER_SCRATCH = new ThreadScratch.Doubles(2);
+    /** Per thread: one row of logits and the exp kernel's scratch for it. */
+    private static final ThreadScratch.Floats ROW_SCRATCH = new ThreadScratch.Floats(2);
     private double[] zd = new double[0];
     private double[] logQNeg = new double[0];
     private double[] logQTrue = new double[0];
@@ -148,24 +149,13 @@ public final class SampledSoftmax {
         }
     }
 
-    /** This thread's two rows of {@link #USER_SCRATCH}, at least {@code dd} long. */
-    private static double[][] userRows(int dd) {
-        double[][] scratch = USER_SCRATCH.get();
-        if (scratch[0].length < dd) {
-            scratch = new double[][] {new double[dd], new double[dd]};
-            USER_SCRATCH.set(scratch);
-        }
-        return scratch;
-    }
-
     /**
      * Users {@code [from, to)}: {@code dU = scale * (exp-rows E_neg) + dz0 * e_true} in place, and the
      * users' vectors times their scale into {@code uScaled}.
      */
     private void scaleUsers(Buf u, int from, int to, int dd) {
-        double[][] userScratch = userRows(dd);
-        double[] row = userScratch[0];
-        double[] et = userScratch[1];
+        double[] row = USER_SCRATCH.get(0, dd);
+        double[] et = USER_SCRATCH.get(1, dd);
         for (int i = from; i < to; i++) {
             scaleUser(u, i, dd, row, et);
         }
@@ -242,16 +232,10 @@ public final class SampledSoftmax {
         // One row at a time through two row-long heap arrays of this thread, which stay in the L1 cache:
         // the whole block's logits and exp scratch on the heap (twice 360 KB at batch 128) did not fit
         // beside the native logits in L2.
-        float[][] rowScratch = ROW_SCRATCH.get();
-        if (rowScratch[0].length < ss) {
-            rowScratch = new float[][] {new float[ss], new float[ss]};
-            ROW_SCRATCH.set(rowScratch);
-        }
-        float[] z = rowScratch[0];
-        float[] ks = rowScratch[1];
-        double[][] userScratch = userRows(dd);
-        double[] ur = userScratch[0];
-        double[] er = userScratch[1];
+        float[] z = ROW_SCRATCH.get(0, ss);
+        float[] ks = ROW_SCRATCH.get(1, ss);
+        double[] ur = USER_SCRATCH.get(0, dd);
+        double[] er = USER_SCRATCH.get(1, dd);
         for (int i = from; i < to; i++) {
             double zTrue = trueLogit(u, et, i, dd, ur, er);
             lg.get(i * ss, z, 0, ss);
@@ -288,9 +272,8 @@ public final class SampledSoftmax {
         double[] z = zd;
         int base = from * ss;
         lg.get(base, z, base, (to - from) * ss);
-        double[][] userScratch = userRows(dd);
-        double[] ur = userScratch[0];
-        double[] er = userScratch[1];
+        double[] ur = USER_SCRATCH.get(0, dd);
+        double[] er = USER_SCRATCH.get(1, dd);
         for (int i = from; i < to; i++) {
             double zTrue = trueLogit(u, eTrue, i, dd, ur, er);
             int row = i * ss;

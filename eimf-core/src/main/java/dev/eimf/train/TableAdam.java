@@ -2,6 +2,7 @@ package dev.eimf.train;
 
 import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.Parallel;
+import dev.eimf.tensor.ThreadScratch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -28,7 +29,7 @@ public final class TableAdam {
     private static final int ROW_GROUP = 16;
 
     /** Per thread: a row group's table, m, v and gradient values, reused from step to step. */
-    private static final ThreadLocal<float[][]> GROUP_SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadScratch.Floats GROUP_SCRATCH = new ThreadScratch.Floats(4);
 
     private final AdamConfig config;
     private final Mode mode;
@@ -218,15 +219,10 @@ public final class TableAdam {
             this.fc2 = fc2;
             this.flr = flr;
             this.feps = feps;
-            float[][] scratch = GROUP_SCRATCH.get();
-            if (scratch[0].length < ROW_GROUP * dim) {
-                scratch = new float[4][ROW_GROUP * dim];
-                GROUP_SCRATCH.set(scratch);
-            }
-            wf = scratch[0];
-            mf = scratch[1];
-            vf = scratch[2];
-            gf = scratch[3];
+            wf = GROUP_SCRATCH.get(0, ROW_GROUP * dim);
+            mf = GROUP_SCRATCH.get(1, ROW_GROUP * dim);
+            vf = GROUP_SCRATCH.get(2, ROW_GROUP * dim);
+            gf = GROUP_SCRATCH.get(3, ROW_GROUP * dim);
         }
 
         /** Updates the touched rows {@code [i0, i0 + rows)} (slots of the gradient). */

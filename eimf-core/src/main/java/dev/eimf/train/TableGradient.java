@@ -1,6 +1,7 @@
 package dev.eimf.train;
 
 import dev.eimf.tensor.Buf;
+import dev.eimf.tensor.ThreadScratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +29,8 @@ public final class TableGradient {
     private int[] byslot = new int[0];
     private int[] slotFill = new int[0];
     /** Per thread: a row as double and as float, for the additions of the parallel loops. */
-    private static final ThreadLocal<Object[]> ROW = ThreadLocal.withInitial(() -> new Object[] {new double[0], new float[0]});
+    private static final ThreadScratch.Doubles ROW = new ThreadScratch.Doubles(1);
+    private static final ThreadScratch.Floats ROW_F = new ThreadScratch.Floats(1);
     /** Fewer real positions than this are scattered on the calling thread (measured: parallel loses on Beauty's ~730). */
     private static final int PARALLEL_SCATTER_MIN = 1500;
 
@@ -157,9 +159,8 @@ public final class TableGradient {
         }
         final double[] vals = values;
         dev.eimf.tensor.Parallel.forRange(ids.length, 128, (from, to) -> {
-            Object[] scratch = rowScratch(dim);
-            double[] r = (double[]) scratch[0];
-            float[] rf = (float[]) scratch[1];
+            double[] r = ROW.get(0, dim);
+            float[] rf = ROW_F.get(0, dim);
             for (int i = from; i < to; i++) {
                 addRow(grads, i * dim, vals, slots[i] * dim, r, rf);
             }
@@ -227,9 +228,8 @@ public final class TableGradient {
             grouped[fill[posSlot[q]]++] = posScratch[q];
         }
         dev.eimf.tensor.Parallel.forRange(slots, 64, (from, to) -> {
-            Object[] scratch = rowScratch(dim);
-            double[] r = (double[]) scratch[0];
-            float[] rf = (float[]) scratch[1];
+            double[] r = ROW.get(0, dim);
+            float[] rf = ROW_F.get(0, dim);
             for (int sl = from; sl < to; sl++) {
                 for (int q = start[sl]; q < start[sl + 1]; q++) {
                     addRow(g, grouped[q] * dim, vals, sl * dim, r, rf);
@@ -272,16 +272,6 @@ public final class TableGradient {
         for (int i = 0; i < size * dim; i++) {
             values[i] *= factor;
         }
-    }
-
-    /** This thread's rows of {@link #ROW}, at least {@code dim} long. */
-    private static Object[] rowScratch(int dim) {
-        Object[] scratch = ROW.get();
-        if (((double[]) scratch[0]).length < dim) {
-            scratch = new Object[] {new double[dim], new float[dim]};
-            ROW.set(scratch);
-        }
-        return scratch;
     }
 
     private int slot(int row) {
