@@ -21,5 +21,5 @@ for side in a b; do
   (cd "$tmp/$side" && mvn -B -q -pl eimf-core -DskipTests compile)
 done
 echo "A = $a ($(git rev-parse --short "$a")), B = $b ($(git rev-parse --short "$b")); $model on $data, $steps steps"
-java -Xmx8g -Deimf.repo.root="$PWD" -cp "$jar" dev.eimf.bench.PairedTraining "$model" "$data" "$steps" \
+java -Xmx8g --add-modules jdk.incubator.vector -Deimf.repo.root="$PWD" -cp "$jar" dev.eimf.bench.PairedTraining "$model" "$data" "$steps" \
   "$tmp/a/eimf-core/target/classes" "$tmp/b/eimf-core/target/classes"

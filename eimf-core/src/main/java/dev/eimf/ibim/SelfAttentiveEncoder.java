@@ -4,6 +4,7 @@ import dev.eimf.tensor.Blas;
 import dev.eimf.tensor.Buf;
 import dev.eimf.tensor.Kernels;
 import dev.eimf.tensor.Parallel;
+import dev.eimf.tensor.Simd;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -382,13 +383,58 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         return bk;
     }
 
-    /** Scores {@code S^T} of rows {@code [r0, r0+rn)} from H, then each user's attention and interests. */
-    private void scoresAndAttention(Work w, MaskIndex idx, int u0, int u1, int r0, int rn, double[] bk, double[] row) {
+    /**
+     * Whether the forward pass computes each row's scores right after its tanh, while the row is in L1:
+     * float, K = 4 and the Vector API's dot products (scalar sums would be slower than the BLAS
+     * matrix-vector products they replace).
+     */
+    private boolean fusedScores(Work w) {
+        return Simd.vectorised() && config.numInterests() == 4 && w.hid instanceof Buf.F;
+    }
+
+    /** Rows {@code [r0, r0+rn)} of H: tanh in place and, with {@link #fusedScores}, their scores into {@code S^T}. */
+    private void tanhAndScores(Work w, BlockScratch sc, int r0, int rn) {
+        final int h = config.hidden();
+        Buf.F hidF = (Buf.F) w.hid;
+        float[][] w2 = loadW2(w, sc);
+        float[] row = sc.hrow, s = sc.ds;
+        for (int r = r0; r < r0 + rn; r++) {
+            hidF.get(r * h, row, 0, h);
+            Kernels.tanhInPlace(row, h);
+            hidF.set(r * h, row, 0, h);
+            Kernels.dots4(row, w2[0], w2[1], w2[2], w2[3], h, s, r - r0, rn);
+        }
+        storeScores(w, sc, r0, rn);
+    }
+
+    /** W2's columns (the rows of {@code w2t}) into the block's heap rows. */
+    private float[][] loadW2(Work w, BlockScratch sc) {
+        final int h = config.hidden();
+        for (int k = 0; k < 4; k++) {
+            ((Buf.F) w.w2t).get(k * h, sc.w2[k], 0, h);
+        }
+        return sc.w2;
+    }
+
+    /** The block's fused scores ({@code sc.ds}, [K, rn]) into {@code S^T}. */
+    private void storeScores(Work w, BlockScratch sc, int r0, int rn) {
+        final int cap = w.batch * config.maxLen();
+        for (int k = 0; k < 4; k++) {
+            ((Buf.F) w.score).set(k * cap + r0, sc.ds, k * rn, rn);
+        }
+    }
+
+    /**
+     * Scores {@code S^T} of rows {@code [r0, r0+rn)} from H (unless {@code scored}: the forward pass made
+     * them already), then each user's attention and interests.
+     */
+    private void scoresAndAttention(Work w, MaskIndex idx, int u0, int u1, int r0, int rn, double[] bk, double[] row,
+                                    boolean scored) {
         final int h = config.hidden(), K = config.numInterests();
         final int cap = w.batch * config.maxLen();
         // S^T row by row: K matrix-vector products beat one product with K columns (BLAS does
         // poorly with so few).
-        if (rn > 0) {
+        if (rn > 0 && !scored) {
             for (int k = 0; k < K; k++) {
                 Blas.gemv(false, rn, h, 1.0, w.hid, r0 * h, h, w.w2t, k * h, 0.0, w.score, k * cap + r0);
             }
@@ -407,6 +453,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final int blocks = blocks(batch);
         final double[][] softmaxRow = w.softmaxRows(blocks);
         w.ensureScratch(blocks);
+        final boolean fused = fusedScores(w);
         // X W1 once per key, the slots split into one range per thread
         final int parts = Parallel.threads();
         Parallel.forRange(parts, 1, (q0, q1) -> {
@@ -433,6 +480,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     ((Buf.F) w.pwb).get(t * h, pw[t], 0, h);
                 }
                 float[] row = sc.hrow;
+                float[][] w2 = fused ? loadW2(w, sc) : null;
                 for (int r = r0; r < r0 + rn; r++) {
                     xwF.get(sl.slotOfRow[r] * h, row, 0, h);
                     float[] pt = pw[idx.srcOf[r] % T];
@@ -441,6 +489,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     }
                     Kernels.tanhInPlace(row, h);
                     hidF.set(r * h, row, 0, h);
+                    if (fused) {
+                        Kernels.dots4(row, w2[0], w2[1], w2[2], w2[3], h, sc.ds, r - r0, rn);
+                    }
+                }
+                if (fused) {
+                    storeScores(w, sc, r0, rn);
                 }
             } else {
                 for (int r = r0; r < r0 + rn; r++) {
@@ -449,7 +503,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
             }
-            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
+            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused);
         });
         return new SaPass(this, w, idx, true);
     }
@@ -462,6 +516,10 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final Buf weight1 = Buf.of(w1.value());
         final int blocks = blocks(batch);
         final double[][] softmaxRow = w.softmaxRows(blocks);
+        final boolean fused = fusedScores(w);
+        if (fused) {
+            w.ensureScratch(blocks);
+        }
         forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
             int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
             for (int r = r0, e; r < r0 + rn; r = e) { // runs of consecutive positions, one copy each
@@ -474,8 +532,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
             Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
             Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
-            Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
-            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk]);
+            if (fused) {
+                tanhAndScores(w, w.blockScratch(blk), r0, rn);
+            } else {
+                Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
+            }
+            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused);
         });
         return new SaPass(this, w, idx, false);
     }

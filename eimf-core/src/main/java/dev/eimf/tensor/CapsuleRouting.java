@@ -178,8 +178,13 @@ public final class CapsuleRouting {
                     }
                 }
                 if (it < rounds - 1 && sharedU && K == 4) {
+                    VectorKernels vk = Simd.KERNELS;
                     for (int i = 0; i < n; i++) {
-                        dots4(uu[i], vv[0], vv[1], vv[2], vv[3], d, logits, i, n);
+                        if (vk != null) {
+                            vk.dots4(uu[i], vv[0], vv[1], vv[2], vv[3], d, logits, i, n);
+                        } else {
+                            dots4(uu[i], vv[0], vv[1], vv[2], vv[3], d, logits, i, n);
+                        }
                     }
                 } else if (it < rounds - 1) {
                     for (int k = 0; k < K; k++) {

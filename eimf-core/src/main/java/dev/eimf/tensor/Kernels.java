@@ -67,6 +67,31 @@ public final class Kernels {
     }
 
     /**
+     * {@code out[o + k stride] = row . w_k} for k = 0..3 over {@code n} elements: on the Vector API when
+     * {@link Simd#vectorised()}, else four plain sums (the order of the additions differs between the two).
+     */
+    public static void dots4(float[] row, float[] w0, float[] w1, float[] w2, float[] w3, int n, float[] out, int o,
+                             int stride) {
+        VectorKernels vk = Simd.KERNELS;
+        if (vk != null) {
+            vk.dots4(row, w0, w1, w2, w3, n, out, o, stride);
+            return;
+        }
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int j = 0; j < n; j++) {
+            float x = row[j];
+            s0 += x * w0[j];
+            s1 += x * w1[j];
+            s2 += x * w2[j];
+            s3 += x * w3[j];
+        }
+        out[o] = s0;
+        out[o + stride] = s1;
+        out[o + 2 * stride] = s2;
+        out[o + 3 * stride] = s3;
+    }
+
+    /**
      * Whether the JIT turns {@link Math#fma} into an instruction; without hardware FMA it is a slow
      * software routine, so the plain form is used instead.
      */

@@ -98,6 +98,8 @@ final class TrainCommand implements Command {
         System.out.printf("d=%d K=%d T=%d batch=%d lr=%s steps=%d eval-every=%d patience=%d%n", tp.encoder().dim(),
                 tp.encoder().numInterests(), tp.encoder().maxLen(), config.batchSize(), config.adam().learningRate(),
                 tp.steps(), config.evalEvery(), config.patience());
+        System.out.printf("threads %d; dot products: %s%n", dev.eimf.tensor.Parallel.threads(),
+                dev.eimf.tensor.Simd.description());
 
         TrainingResult res;
         EimfRun run = null;
@@ -154,6 +156,8 @@ final class TrainCommand implements Command {
             json.put("dataset", ds.name());
             json.put("protocol", split.protocol());
             json.put("seed", seed);
+            json.put("threads", dev.eimf.tensor.Parallel.threads());
+            json.put("vector_api", dev.eimf.tensor.Simd.vectorised());
             json.put("steps", res.steps());
             json.put("best_step", res.bestStep());
             json.put("stop_reason", res.stopReason().name().toLowerCase(Locale.ROOT));

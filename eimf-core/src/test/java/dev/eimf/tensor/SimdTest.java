@@ -1,0 +1,106 @@
+package dev.eimf.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API dot products against plain sums, and the choice {@link Simd} makes. The build runs the
+ * tests twice: with {@code --add-modules jdk.incubator.vector} (the Vector API loops) and again for a few
+ * classes with {@code -Deimf.vector=false} (the scalar loops).
+ */
+class SimdTest {
+
+    private static final int[] LENGTHS = {1, 3, 4, 7, 8, 9, 63, 64, 67, 256, 259};
+
+    @Test
+    void choiceFollowsTheModuleAndTheProperty() {
+        boolean wanted = Boolean.parseBoolean(System.getProperty(Simd.PROPERTY, "true"));
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        if (!wanted || !module) {
+            assertFalse(Simd.vectorised(), Simd.description());
+            assertTrue(Simd.description().startsWith("scalar loops"), Simd.description());
+        } else {
+            // on hardware with narrower vectors the scalar loops are right too, and say why
+            assertEquals(Simd.vectorised(), Simd.description().startsWith("Java Vector API"), Simd.description());
+        }
+    }
+
+    @Test
+    void vectorDoubleDotsMatchPlainSums() {
+        VectorKernels vk = vectorKernels();
+        SplittableRandom r = new SplittableRandom(7);
+        for (int d : LENGTHS) {
+            double[] u = gaussians(r, d);
+            double[][] v = {gaussians(r, d), gaussians(r, d), gaussians(r, d), gaussians(r, d)};
+            int stride = 5, o = 2;
+            double[] out = new double[o + 3 * stride + 1];
+            double[] expected = new double[out.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = expected[i] = r.nextGaussian();
+            }
+            vk.dots4(u, v[0], v[1], v[2], v[3], d, out, o, stride);
+            for (int k = 0; k < 4; k++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += u[j] * v[k][j];
+                }
+                expected[o + k * stride] += s;
+            }
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(expected[i], out[i], 1e-12 * (1 + Math.abs(expected[i])), "d=" + d + " element " + i);
+            }
+        }
+    }
+
+    @Test
+    void floatDotsMatchPlainSumsWithOrWithoutTheVectorApi() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (int n : LENGTHS) {
+            float[] row = floats(r, n);
+            float[][] w = {floats(r, n), floats(r, n), floats(r, n), floats(r, n)};
+            int stride = 3, o = 1;
+            float[] out = new float[o + 3 * stride + 1];
+            java.util.Arrays.fill(out, Float.NaN);
+            Kernels.dots4(row, w[0], w[1], w[2], w[3], n, out, o, stride);
+            float[] outVector = out.clone();
+            if (Simd.vectorised()) {
+                vectorKernels().dots4(row, w[0], w[1], w[2], w[3], n, outVector, o, stride);
+            }
+            for (int k = 0; k < 4; k++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += (double) row[j] * w[k][j];
+                }
+                assertEquals(s, out[o + k * stride], 1e-5 * (1 + Math.sqrt(n)), "n=" + n + " k=" + k);
+                assertEquals(s, outVector[o + k * stride], 1e-5 * (1 + Math.sqrt(n)), "n=" + n + " k=" + k);
+            }
+            assertTrue(Float.isNaN(out[0]) && Float.isNaN(out[2]), "only the four outputs are written");
+        }
+    }
+
+    private static VectorKernels vectorKernels() {
+        assumeTrue(Simd.vectorised(), "Vector API loops not in use here: " + Simd.description());
+        return Simd.KERNELS;
+    }
+
+    private static double[] gaussians(SplittableRandom r, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextGaussian();
+        }
+        return a;
+    }
+
+    private static float[] floats(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+}
