@@ -26,14 +26,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * The multi-interest encoders (ComiRec-SA attention, ComiRec-DR and MIND routing) at the training
  * shape: batch 128, d 64, K 4, T 20 or 50, full histories (every position real, so the FLOP counts of
  * {@link Flops} are exact). Forward alone and forward+backward, each releasing its pass as the trainer
- * does, so that the encoder's buffers are reused.
+ * does, so that the encoder's buffers are reused. The forks add {@code jdk.incubator.vector}, as
+ * {@code bin/eimf} does, so that the Vector API dot products are measured; append
+ * {@code -jvmArgsAppend -Deimf.vector=false} to measure the scalar loops.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class EncoderBench {
     /** Users per batch. */
     public static final int BATCH = 128;

@@ -156,10 +156,18 @@ public final class CapsuleRouting {
             int rounds = fixedCoupling == null ? iterations : 1;
             for (int it = 0; it < rounds; it++) {
                 if (fixedCoupling == null) {
-                    softmaxOverInterests(logits, c, K, n);
+                    if (K == 4 && Simd.KERNELS != null) {
+                        Simd.KERNELS.softmax4(logits, c, n);
+                    } else {
+                        softmaxOverInterests(logits, c, K, n);
+                    }
                 }
                 if (sharedU && K == 4) {
-                    capsules4(uu, c, n, s, d);
+                    if (Simd.KERNELS != null) {
+                        Simd.KERNELS.capsules4(uu, c, n, s, d);
+                    } else {
+                        capsules4(uu, c, n, s, d);
+                    }
                     for (int k = 0; k < K; k++) {
                         Kernels.squash(s[k], 0, d, vv[k], 0);
                     }

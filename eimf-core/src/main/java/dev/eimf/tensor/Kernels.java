@@ -45,7 +45,7 @@ public final class Kernels {
         if (z instanceof Buf.F fz) {
             int chunks = (n + CHUNK - 1) / CHUNK;
             Parallel.forRange(chunks, 8, (from, to) -> {
-                float[] chunk = new float[CHUNK];
+                float[] chunk = FLOAT_ROWS.get(0, CHUNK);
                 for (int ci = from; ci < to; ci++) {
                     int o = off + ci * CHUNK;
                     int len = Math.min(CHUNK, off + n - o);
@@ -275,6 +275,17 @@ public final class Kernels {
      * is that step function without a branch (see {@link #addBiasRelu} on branches).
      */
     public static void reluBackwardInPlace(Buf g, Buf y, int off, int n) {
+        if (g instanceof Buf.F gf && y instanceof Buf.F yf) {
+            for (int o = 0; o < n; o += CHUNK) {
+                int len = Math.min(CHUNK, n - o);
+                float[] gr = FLOAT_ROWS.get(0, len), yr = FLOAT_ROWS.get(1, len);
+                gf.get(off + o, gr, 0, len);
+                yf.get(off + o, yr, 0, len);
+                reluStepTimes(gr, yr, len);
+                gf.set(off + o, gr, 0, len);
+            }
+            return;
+        }
         final int chunk = 1024;
         double[] gr = new double[Math.min(chunk, Math.max(n, 1))];
         double[] yr = new double[gr.length];
@@ -289,8 +300,34 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@code g[i] *= step(y[i])} in float: the step as {@code min(max(y, 0) * 2^252, 1)}, which is 1 for
+     * every positive float (the smallest, 2^-149, becomes 2^103), 0 for zero and below, NaN for NaN, in
+     * operations C2 vectorises (the double form's {@code ceil} would need conversions).
+     */
+    static void reluStepTimes(float[] g, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            g[i] *= Math.min(Math.max(y[i], 0f) * 0x1p126f * 0x1p126f, 1f);
+        }
+    }
+
+    /** Per-thread float chunks of the element-wise kernels on {@link Buf.F}. */
+    private static final ThreadScratch.Floats FLOAT_ROWS = new ThreadScratch.Floats(2);
+
     /** {@code x[i] = max(x[i], 0)} (NaN stays NaN) for {@code i} in {@code [off, off+n)}; see {@link #addBiasRelu}. */
     public static void reluInPlace(Buf x, int off, int n) {
+        if (x instanceof Buf.F xf) {
+            for (int o = 0; o < n; o += CHUNK) {
+                int len = Math.min(CHUNK, n - o);
+                float[] xr = FLOAT_ROWS.get(0, len);
+                xf.get(off + o, xr, 0, len);
+                for (int i = 0; i < len; i++) {
+                    xr[i] = Math.max(xr[i], 0f);
+                }
+                xf.set(off + o, xr, 0, len);
+            }
+            return;
+        }
         final int chunk = 1024;
         double[] xr = new double[Math.min(chunk, Math.max(n, 1))];
         for (int o = 0; o < n; o += chunk) {
@@ -310,15 +347,24 @@ public final class Kernels {
      * @return |s|^2
      */
     public static double squash(double[] s, int off, int d, double[] v, int vOff) {
-        double n2 = 0;
-        for (int j = 0; j < d; j++) {
-            n2 += s[off + j] * s[off + j];
-        }
+        double n2 = dot(s, off, s, off, d);
         double f = squashScale(n2);
         for (int j = 0; j < d; j++) {
             v[vOff + j] = f * s[off + j];
         }
         return n2;
+    }
+
+    /** {@code a[ao..ao+n) . b[bo..bo+n)}: the Vector API's when in use, else one sum in element order. */
+    private static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        if (Simd.KERNELS != null) {
+            return Simd.KERNELS.dot(a, ao, b, bo, n);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += a[ao + j] * b[bo + j];
+        }
+        return sum;
     }
 
     /** The factor {@code f(n2) = n2 / (1 + n2) / sqrt(n2 + 1e-9)} with {@code squash(s) = f(|s|^2) s}. */
@@ -334,11 +380,17 @@ public final class Kernels {
      * With {@code v = f(n2) s}: {@code ds = f dv + 2 f'(n2) (s . dv) s}.
      */
     public static void squashBackward(double[] s, int off, int d, double[] dv, int dvOff, double[] ds, int dsOff) {
-        double n2 = 0;
-        double sdv = 0;
-        for (int j = 0; j < d; j++) {
-            n2 += s[off + j] * s[off + j];
-            sdv += s[off + j] * dv[dvOff + j];
+        double n2, sdv;
+        if (Simd.KERNELS != null) {
+            n2 = Simd.KERNELS.dot(s, off, s, off, d);
+            sdv = Simd.KERNELS.dot(s, off, dv, dvOff, d);
+        } else {
+            n2 = 0;
+            sdv = 0;
+            for (int j = 0; j < d; j++) {
+                n2 += s[off + j] * s[off + j];
+                sdv += s[off + j] * dv[dvOff + j];
+            }
         }
         double f = squashScale(n2);
         double r = Math.sqrt(n2 + SQUASH_EPS);

@@ -18,4 +18,19 @@ interface VectorKernels {
      * {@code out[o + k stride] = row . w_k} for k = 0..3, over {@code n} elements.
      */
     void dots4(float[] row, float[] w0, float[] w1, float[] w2, float[] w3, int n, float[] out, int o, int stride);
+
+    /**
+     * {@code s_k = sum_i c[k n + i] u_i} over {@code i < n} for k = 0..3, each {@code s_k} overwritten
+     * over {@code d} elements.
+     */
+    void capsules4(double[][] uu, double[] c, int n, double[][] s, int d);
+
+    /**
+     * For each {@code i < n}: {@code c[k n + i] = softmax over k of logits[k n + i]}, k = 0..3 (the
+     * routing's coupling, four interests).
+     */
+    void softmax4(double[] logits, double[] c, int n);
+
+    /** {@code a[ao..ao+n) . b[bo..bo+n)}. */
+    double dot(double[] a, int ao, double[] b, int bo, int n);
 }

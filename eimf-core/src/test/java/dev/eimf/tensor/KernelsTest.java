@@ -185,10 +185,23 @@ class KernelsTest {
     }
 
     @Test
+    void floatReluStepIsOneForEveryPositiveFloat() {
+        float[] y = {Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, 0.5f, 4f, Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+            0f, -0f, -Float.MIN_VALUE, -3f, Float.NEGATIVE_INFINITY, Float.NaN};
+        float[] expected = {2f, 2f, 2f, 2f, 2f, 2f, 2f, 0f, 0f, 0f, 0f, 0f, Float.NaN};
+        float[] g = new float[y.length];
+        java.util.Arrays.fill(g, 2f);
+        Kernels.reluStepTimes(g, y, y.length);
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(expected[i], g[i], 0f, "y = " + y[i]);
+        }
+    }
+
+    @Test
     void reluKernelsTouchOnlyTheirWindowAndMatchTheDefinition() {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            int n = 3000; // more than one internal chunk
-            int off = 7, len = 2500;
+            int n = 9000; // more than two internal chunks (1,024 in double, 4,096 in float)
+            int off = 7, len = 8500;
             SplittableRandom rng = new SplittableRandom(5);
             Buf x = Buf.zeros(type, n);
             Buf g = Buf.zeros(type, n);

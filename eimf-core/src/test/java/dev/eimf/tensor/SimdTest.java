@@ -83,6 +83,58 @@ class SimdTest {
         }
     }
 
+    @Test
+    void vectorDotCapsulesAndSoftmaxMatchPlainLoops() {
+        VectorKernels vk = vectorKernels();
+        SplittableRandom r = new SplittableRandom(9);
+        for (int d : LENGTHS) {
+            double[] a = gaussians(r, d + 3), b = gaussians(r, d + 5);
+            double plain = 0;
+            for (int j = 0; j < d; j++) {
+                plain += a[3 + j] * b[5 + j];
+            }
+            assertEquals(plain, vk.dot(a, 3, b, 5, d), 1e-12 * (1 + d), "dot d=" + d);
+        }
+        for (int n : new int[] {1, 3, 4, 5, 8, 20, 50}) {
+            int d = 64;
+            double[][] uu = new double[n][];
+            for (int i = 0; i < n; i++) {
+                uu[i] = gaussians(r, d);
+            }
+            double[] logits = gaussians(r, 4 * n);
+            logits[0] = 700; // exp overflows without the max subtracted
+            double[] c = new double[4 * n];
+            vk.softmax4(logits, c, n);
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int k = 0; k < 4; k++) {
+                    max = Math.max(max, logits[k * n + i]);
+                }
+                for (int k = 0; k < 4; k++) {
+                    sum += Math.exp(logits[k * n + i] - max);
+                }
+                for (int k = 0; k < 4; k++) {
+                    double expected = Math.exp(logits[k * n + i] - max) / sum;
+                    assertEquals(expected, c[k * n + i], 1e-15, "softmax n=" + n + " i=" + i + " k=" + k);
+                }
+            }
+            double[][] s = new double[4][d];
+            for (double[] row : s) {
+                java.util.Arrays.fill(row, Double.NaN); // overwritten, not added to
+            }
+            vk.capsules4(uu, c, n, s, d);
+            for (int k = 0; k < 4; k++) {
+                for (int j = 0; j < d; j++) {
+                    double expected = 0;
+                    for (int i = 0; i < n; i++) {
+                        expected += c[k * n + i] * uu[i][j];
+                    }
+                    assertEquals(expected, s[k][j], 1e-13 * (1 + n), "capsule n=" + n + " k=" + k + " j=" + j);
+                }
+            }
+        }
+    }
+
     private static VectorKernels vectorKernels() {
         assumeTrue(Simd.vectorised(), "Vector API loops not in use here: " + Simd.description());
         return Simd.KERNELS;
