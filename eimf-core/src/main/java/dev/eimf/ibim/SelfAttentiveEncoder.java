@@ -228,6 +228,12 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         final float[] hrow2;
         final float[] dh2;
         final float[] gk2;
+        /** One user's rows X_b [T, d] (forward, dA) or dX_b (backward). */
+        final float[] xb;
+        /** One user's attention or its gradient [T, K]. */
+        final float[] a4;
+        /** One user's interests or their gradient [K, d]. */
+        final float[] kd;
 
         BlockScratch(EncoderConfig c, int rows) {
             int h = c.hidden(), k = c.numInterests();
@@ -242,6 +248,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             hrow2 = new float[h];
             dh2 = new float[h];
             gk2 = new float[k];
+            xb = new float[c.maxLen() * c.dim()];
+            a4 = new float[c.maxLen() * k];
+            kd = new float[k * c.dim()];
         }
     }
 
@@ -425,11 +434,13 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
     }
 
     /**
-     * Scores {@code S^T} of rows {@code [r0, r0+rn)} from H (unless {@code scored}: the forward pass made
-     * them already), then each user's attention and interests.
+     * Scores {@code S^T} of rows {@code [r0, r0+rn)} from H, then each user's attention and interests. With
+     * the block's scratch ({@link #fusedScores}), the forward pass made the scores already and the
+     * per-user products run in Java.
      */
     private void scoresAndAttention(Work w, MaskIndex idx, int u0, int u1, int r0, int rn, double[] bk, double[] row,
-                                    boolean scored) {
+                                    BlockScratch fused) {
+        boolean scored = fused != null;
         final int h = config.hidden(), K = config.numInterests();
         final int cap = w.batch * config.maxLen();
         // S^T row by row: K matrix-vector products beat one product with K columns (BLAS does
@@ -440,7 +451,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             }
         }
         for (int b = u0; b < u1; b++) {
-            attend(w, idx, b, bk, row);
+            attend(w, idx, b, bk, row, fused);
         }
     }
 
@@ -503,7 +514,7 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 }
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
             }
-            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused);
+            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused ? w.blockScratch(blk) : null);
         });
         return new SaPass(this, w, idx, true);
     }
@@ -537,13 +548,16 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             } else {
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
             }
-            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused);
+            scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused ? w.blockScratch(blk) : null);
         });
         return new SaPass(this, w, idx, false);
     }
 
-    /** Attention of user b over its rows and its interests {@code V_b = A_b^T X_b}. */
-    private void attend(Work w, MaskIndex idx, int b, double[] bk, double[] e) {
+    /**
+     * Attention of user b over its rows and its interests {@code V_b = A_b^T X_b}: with {@code sc}, the
+     * product in Java (a BLAS call of this size costs more in the call than in the arithmetic).
+     */
+    private void attend(Work w, MaskIndex idx, int b, double[] bk, double[] e, BlockScratch sc) {
         final int d = config.dim(), K = config.numInterests();
         final int cap = w.batch * config.maxLen();
         int start = idx.groupStart[b], len = idx.groupSize(b);
@@ -576,7 +590,17 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         }
         w.att.set(start * K, e, kt, len * K);
         // V_b = A_b^T X_b : [K, len] x [len, d]
-        Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
+        if (sc != null) {
+            float[] a = sc.a4;
+            for (int q = 0; q < len * K; q++) {
+                a[q] = (float) e[kt + q]; // the values att holds
+            }
+            ((Buf.F) w.xRows).get(start * d, sc.xb, 0, len * d);
+            Kernels.weightedSums4(sc.xb, len, d, a, sc.kd);
+            ((Buf.F) w.out).set(outOff, sc.kd, 0, K * d);
+        } else {
+            Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
+        }
     }
 
     /** A forward pass of {@link SelfAttentiveEncoder}. */
@@ -752,8 +776,10 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                                    double[] heap) {
             final int d = config.dim(), h = config.hidden(), K = config.numInterests(), T = config.maxLen();
             int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
+            // the per-user products in Java where the forward pass ran them so
+            BlockScratch sc = fusedScores(w) && g instanceof Buf.F ? w.blockScratch(blk) : null;
             for (int b = u0; b < u1; b++) {
-                attentionBackward(w, idx, g, b, heap);
+                attentionBackward(w, idx, g, b, heap, sc);
             }
             Buf dW1 = part[0], dPos = part[4];
             if (w.hid instanceof Buf.F hidF && w.dHid instanceof Buf.F dhF) {
@@ -775,7 +801,16 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
             double beta = dtPart == null ? 1.0 : 0.0;
             for (int b = u0; b < u1; b++) {
                 int start = idx.groupStart[b], len = idx.groupSize(b);
-                if (len > 0) {
+                if (len > 0 && sc != null) {
+                    Buf.F dxp = (Buf.F) w.dXp;
+                    ((Buf.F) w.att).get(start * K, sc.a4, 0, len * K);
+                    ((Buf.F) g).get(b * K * d, sc.kd, 0, K * d);
+                    if (beta == 1.0) {
+                        dxp.get(start * d, sc.xb, 0, len * d);
+                    }
+                    Kernels.weightedRows4(sc.a4, len, sc.kd, d, sc.xb, beta == 1.0);
+                    dxp.set(start * d, sc.xb, 0, len * d);
+                } else if (len > 0) {
                     Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, beta, w.dXp, start * d, d);
                 }
             }
@@ -788,18 +823,27 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          * dS = A * (dA - sum_t A dA), into {@code score}. Called once per user, so that the JIT compiles it
          * whole early instead of replacing the block's loop on the stack.
          */
-        private void attentionBackward(Work w, MaskIndex idx, Buf g, int b, double[] heap) {
+        private void attentionBackward(Work w, MaskIndex idx, Buf g, int b, double[] heap, BlockScratch sc) {
             final int d = config.dim(), K = config.numInterests(), T = config.maxLen();
             final int cap = w.batch * T;
             int start = idx.groupStart[b], len = idx.groupSize(b);
             if (len == 0) {
                 return;
             }
-            Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
             // bulk reads and writes, as in the forward pass
             final int kt = K * T;
+            if (sc != null) {
+                ((Buf.F) w.xRows).get(start * d, sc.xb, 0, len * d);
+                ((Buf.F) g).get(b * K * d, sc.kd, 0, K * d);
+                Kernels.rowDots4(sc.xb, len, d, sc.kd, sc.a4);
+                for (int q = 0; q < len * K; q++) {
+                    heap[kt + q] = sc.a4[q];
+                }
+            } else {
+                Blas.gemm(false, true, len, K, d, 1.0, w.xRows, start * d, d, g, b * K * d, d, 0.0, w.dAtt, start * K, K);
+                w.dAtt.get(start * K, heap, kt, len * K);
+            }
             w.att.get(start * K, heap, 0, len * K);
-            w.dAtt.get(start * K, heap, kt, len * K);
             for (int k = 0; k < K; k++) {
                 double dot = 0;
                 for (int i = 0; i < len; i++) {

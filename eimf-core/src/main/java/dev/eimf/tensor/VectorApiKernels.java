@@ -124,6 +124,134 @@ final class VectorApiKernels implements VectorKernels {
         return sum;
     }
 
+    @Override
+    public void weightedSums4(float[] x, int len, int d, float[] a, float[] out) {
+        final int w = F.length();
+        int j = 0;
+        for (; j + 2 * w <= d; j += 2 * w) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int t = 0; t < len; t++) {
+                FloatVector p = FloatVector.fromArray(F, x, t * d + j), q = FloatVector.fromArray(F, x, t * d + j + w);
+                FloatVector c0 = FloatVector.broadcast(F, a[4 * t]), c1 = FloatVector.broadcast(F, a[4 * t + 1]);
+                FloatVector c2 = FloatVector.broadcast(F, a[4 * t + 2]), c3 = FloatVector.broadcast(F, a[4 * t + 3]);
+                a0 = p.fma(c0, a0);
+                b0 = q.fma(c0, b0);
+                a1 = p.fma(c1, a1);
+                b1 = q.fma(c1, b1);
+                a2 = p.fma(c2, a2);
+                b2 = q.fma(c2, b2);
+                a3 = p.fma(c3, a3);
+                b3 = q.fma(c3, b3);
+            }
+            a0.intoArray(out, j);
+            b0.intoArray(out, j + w);
+            a1.intoArray(out, d + j);
+            b1.intoArray(out, d + j + w);
+            a2.intoArray(out, 2 * d + j);
+            b2.intoArray(out, 2 * d + j + w);
+            a3.intoArray(out, 3 * d + j);
+            b3.intoArray(out, 3 * d + j + w);
+        }
+        for (; j < d; j++) {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int t = 0; t < len; t++) {
+                float v = x[t * d + j];
+                s0 = Math.fma(a[4 * t], v, s0);
+                s1 = Math.fma(a[4 * t + 1], v, s1);
+                s2 = Math.fma(a[4 * t + 2], v, s2);
+                s3 = Math.fma(a[4 * t + 3], v, s3);
+            }
+            out[j] = s0;
+            out[d + j] = s1;
+            out[2 * d + j] = s2;
+            out[3 * d + j] = s3;
+        }
+    }
+
+    @Override
+    public void rowDots4(float[] x, int len, int d, float[] g, float[] out) {
+        for (int t = 0; t < len; t++) {
+            dots4(x, t * d, g, 0, d, 2 * d, 3 * d, d, out, 4 * t, 1);
+        }
+    }
+
+    @Override
+    public void weightedRows4(float[] a, int len, float[] g, int d, float[] out, boolean accumulate) {
+        final int w = F.length();
+        for (int t = 0; t < len; t++) {
+            FloatVector c0 = FloatVector.broadcast(F, a[4 * t]), c1 = FloatVector.broadcast(F, a[4 * t + 1]);
+            FloatVector c2 = FloatVector.broadcast(F, a[4 * t + 2]), c3 = FloatVector.broadcast(F, a[4 * t + 3]);
+            int o = t * d, j = 0;
+            // two loops rather than a choice of vector inside one: C2 keeps a vector that comes out of a
+            // conditional as an object, and the operations on it fall back to plain Java
+            if (accumulate) {
+                for (; j + w <= d; j += w) {
+                    FloatVector v = FloatVector.fromArray(F, out, o + j);
+                    v = FloatVector.fromArray(F, g, j).fma(c0, v);
+                    v = FloatVector.fromArray(F, g, d + j).fma(c1, v);
+                    v = FloatVector.fromArray(F, g, 2 * d + j).fma(c2, v);
+                    v = FloatVector.fromArray(F, g, 3 * d + j).fma(c3, v);
+                    v.intoArray(out, o + j);
+                }
+            } else {
+                for (; j + w <= d; j += w) {
+                    FloatVector v = FloatVector.fromArray(F, g, j).mul(c0);
+                    v = FloatVector.fromArray(F, g, d + j).fma(c1, v);
+                    v = FloatVector.fromArray(F, g, 2 * d + j).fma(c2, v);
+                    v = FloatVector.fromArray(F, g, 3 * d + j).fma(c3, v);
+                    v.intoArray(out, o + j);
+                }
+            }
+            for (; j < d; j++) {
+                float v = accumulate ? out[o + j] : 0f;
+                v = Math.fma(g[j], a[4 * t], v);
+                v = Math.fma(g[d + j], a[4 * t + 1], v);
+                v = Math.fma(g[2 * d + j], a[4 * t + 2], v);
+                v = Math.fma(g[3 * d + j], a[4 * t + 3], v);
+                out[o + j] = v;
+            }
+        }
+    }
+
+    @Override
+    public void tanhFma(float[] a, int n) {
+        final float clamp = 7.90531110763549805f;
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector xc = FloatVector.fromArray(F, a, i).min(clamp).max(-clamp);
+            FloatVector x2 = xc.mul(xc);
+            FloatVector p = x2.fma(-2.76076847742355e-16f, 2.00018790482477e-13f);
+            p = p.fma(x2, FloatVector.broadcast(F, -8.60467152213735e-11f));
+            p = p.fma(x2, FloatVector.broadcast(F, 5.12229709037114e-08f));
+            p = p.fma(x2, FloatVector.broadcast(F, 1.48572235717979e-05f));
+            p = p.fma(x2, FloatVector.broadcast(F, 6.37261928875436e-04f));
+            p = p.fma(x2, FloatVector.broadcast(F, 4.89352455891786e-03f));
+            p = p.mul(xc);
+            FloatVector q = x2.fma(1.19825839466702e-06f, 1.18534705686654e-04f);
+            q = q.fma(x2, FloatVector.broadcast(F, 2.26843463243900e-03f));
+            q = q.fma(x2, FloatVector.broadcast(F, 4.89352518554385e-03f));
+            p.div(q).intoArray(a, i);
+        }
+        for (; i < n; i++) {
+            float xc = Math.max(-clamp, Math.min(clamp, a[i]));
+            float x2 = xc * xc;
+            float p = -2.76076847742355e-16f;
+            p = Math.fma(p, x2, 2.00018790482477e-13f);
+            p = Math.fma(p, x2, -8.60467152213735e-11f);
+            p = Math.fma(p, x2, 5.12229709037114e-08f);
+            p = Math.fma(p, x2, 1.48572235717979e-05f);
+            p = Math.fma(p, x2, 6.37261928875436e-04f);
+            p = Math.fma(p, x2, 4.89352455891786e-03f);
+            p = p * xc;
+            float q = 1.19825839466702e-06f;
+            q = Math.fma(q, x2, 1.18534705686654e-04f);
+            q = Math.fma(q, x2, 2.26843463243900e-03f);
+            q = Math.fma(q, x2, 4.89352518554385e-03f);
+            a[i] = p / q;
+        }
+    }
+
     /** Four positions per vector; the exponential is the Vector API's (an intrinsic on x86). */
     @Override
     public void softmax4(double[] logits, double[] c, int n) {
@@ -173,6 +301,33 @@ final class VectorApiKernels implements VectorKernels {
             s1 += x * w1[j];
             s2 += x * w2[j];
             s3 += x * w3[j];
+        }
+        out[o] = s0;
+        out[o + stride] = s1;
+        out[o + 2 * stride] = s2;
+        out[o + 3 * stride] = s3;
+    }
+
+    /** As the float {@link #dots4} with the row and the four vectors at offsets of two arrays. */
+    private static void dots4(float[] x, int xo, float[] g, int g0, int g1, int g2, int g3, int n, float[] out, int o,
+                              int stride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + j);
+            a0 = v.fma(FloatVector.fromArray(F, g, g0 + j), a0);
+            a1 = v.fma(FloatVector.fromArray(F, g, g1 + j), a1);
+            a2 = v.fma(FloatVector.fromArray(F, g, g2 + j), a2);
+            a3 = v.fma(FloatVector.fromArray(F, g, g3 + j), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            float v = x[xo + j];
+            s0 += v * g[g0 + j];
+            s1 += v * g[g1 + j];
+            s2 += v * g[g2 + j];
+            s3 += v * g[g3 + j];
         }
         out[o] = s0;
         out[o + stride] = s1;

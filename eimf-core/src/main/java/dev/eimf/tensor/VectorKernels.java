@@ -33,4 +33,22 @@ interface VectorKernels {
 
     /** {@code a[ao..ao+n) . b[bo..bo+n)}. */
     double dot(double[] a, int ao, double[] b, int bo, int n);
+
+    /** {@code out[k d + j] = sum_{t < len} a[4 t + k] x[t d + j]} for k = 0..3, j < d. */
+    void weightedSums4(float[] x, int len, int d, float[] a, float[] out);
+
+    /** {@code out[4 t + k] = x[t d ..] . g[k d ..]} over d elements, for t < len, k = 0..3. */
+    void rowDots4(float[] x, int len, int d, float[] g, float[] out);
+
+    /**
+     * {@code out[t d + j] = (accumulate ? out[t d + j] : 0) + sum_k a[4 t + k] g[k d + j]} for t < len,
+     * j < d, k = 0..3.
+     */
+    void weightedRows4(float[] a, int len, float[] g, int d, float[] out, boolean accumulate);
+
+    /**
+     * {@code a[i] = tanh(a[i])} for {@code i < n} by the rational approximation of
+     * {@code Kernels.tanhFloatFma}, operation for operation (so bit for bit) the same.
+     */
+    void tanhFma(float[] a, int n);
 }

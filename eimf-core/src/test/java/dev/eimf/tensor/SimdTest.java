@@ -135,6 +135,69 @@ class SimdTest {
         }
     }
 
+    @Test
+    void vectorTanhIsBitForBitTheScalarFmaTanh() {
+        VectorKernels vk = vectorKernels();
+        int n = 24003; // not a multiple of the vector length: the tail runs too
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = -12f + i * 1e-3f;
+        }
+        a[5] = Float.NaN;
+        a[6] = Float.POSITIVE_INFINITY;
+        a[7] = -0f;
+        float[] b = a.clone();
+        vk.tanhFma(a, n);
+        Kernels.tanhFloatFma(b, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(b[i]), Float.floatToIntBits(a[i]), "element " + i);
+        }
+    }
+
+    @Test
+    void attentionProductsMatchPlainLoops() {
+        SplittableRandom r = new SplittableRandom(10);
+        for (int len : new int[] {1, 7, 20, 50}) {
+            for (int d : new int[] {64, 67, 8, 3}) {
+                float[] x = floats(r, len * d), a = floats(r, 4 * len), g = floats(r, 4 * d);
+                float[] v = new float[4 * d], dots = new float[4 * len], rows = floats(r, len * d);
+                float[] rows0 = rows.clone();
+                Kernels.weightedSums4(x, len, d, a, v);
+                Kernels.rowDots4(x, len, d, g, dots);
+                Kernels.weightedRows4(a, len, g, d, rows, true);
+                float[] fresh = new float[len * d];
+                java.util.Arrays.fill(fresh, Float.NaN);
+                Kernels.weightedRows4(a, len, g, d, fresh, false);
+                for (int k = 0; k < 4; k++) {
+                    for (int j = 0; j < d; j++) {
+                        double s = 0;
+                        for (int t = 0; t < len; t++) {
+                            s += (double) a[4 * t + k] * x[t * d + j];
+                        }
+                        assertEquals(s, v[k * d + j], 1e-5 * (1 + len), "V len=" + len + " d=" + d);
+                    }
+                }
+                for (int t = 0; t < len; t++) {
+                    for (int k = 0; k < 4; k++) {
+                        double s = 0;
+                        for (int j = 0; j < d; j++) {
+                            s += (double) x[t * d + j] * g[k * d + j];
+                        }
+                        assertEquals(s, dots[4 * t + k], 1e-5 * (1 + d), "dA len=" + len + " d=" + d);
+                    }
+                    for (int j = 0; j < d; j++) {
+                        double s = 0;
+                        for (int k = 0; k < 4; k++) {
+                            s += (double) a[4 * t + k] * g[k * d + j];
+                        }
+                        assertEquals(rows0[t * d + j] + s, rows[t * d + j], 1e-5, "dX += len=" + len + " d=" + d);
+                        assertEquals(s, fresh[t * d + j], 1e-5, "dX = len=" + len + " d=" + d);
+                    }
+                }
+            }
+        }
+    }
+
     private static VectorKernels vectorKernels() {
         assumeTrue(Simd.vectorised(), "Vector API loops not in use here: " + Simd.description());
         return Simd.KERNELS;
