@@ -1011,8 +1011,17 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          * dW2 accumulators for both rows instead of one per row (8 loops per two rows instead of 12, or of
          * 20 for the general form that plain passes used). {@code dt1} and {@code dt2} are null in plain passes.
          */
-        private static void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
-                                          float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
+        static void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
+                                  float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
+            if (!Kernels.pairBackward4(y1, g1, y2, g2, h, w2, dw2, db1, dt1, dt2, dh1, dh2)) { // one pass, same bits
+                pairBackward4Scalar(y1, g1, y2, g2, h, w2, dw2, db1, dt1, dt2, dh1, dh2);
+            }
+        }
+
+        /** {@link #pairBackward4} without the Vector API. */
+        static void pairBackward4Scalar(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
+                                        float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1,
+                                        float[] dh2) {
             final float[] a0 = dw2[0], a1 = dw2[1], a2 = dw2[2], a3 = dw2[3];
             final float g10 = g1[0], g11 = g1[1], g12 = g1[2], g13 = g1[3];
             final float g20 = g2[0], g21 = g2[1], g22 = g2[2], g23 = g2[3];

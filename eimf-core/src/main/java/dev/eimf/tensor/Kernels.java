@@ -67,6 +67,21 @@ public final class Kernels {
     }
 
     /**
+     * The Vector API form of ComiRec-SA's hidden backward for a pair of rows (see
+     * {@code VectorKernels.pairBackward4}); returns false, doing nothing, when the Vector API is not in
+     * use, so that the caller runs its scalar form, whose results are the same bit for bit.
+     */
+    public static boolean pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2,
+                                        float[][] dw2, float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
+        VectorKernels vk = Simd.KERNELS;
+        if (vk == null) {
+            return false;
+        }
+        vk.pairBackward4(y1, g1, y2, g2, h, w2, dw2, db1, dt1, dt2, dh1, dh2);
+        return true;
+    }
+
+    /**
      * A user's four interests from its attention: {@code out[k d + j] = sum_{t < len} a[4 t + k] x[t d + j]}
      * ({@code V = A^T X} with A [len, 4] and X [len, d] row-major, V [4, d]). Plain loops without the
      * Vector API.

@@ -252,6 +252,61 @@ final class VectorApiKernels implements VectorKernels {
         }
     }
 
+    @Override
+    public void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2, float[][] dw2,
+                              float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2) {
+        final float[] w0 = w2[0], w1 = w2[1], w2r = w2[2], w3 = w2[3];
+        final float[] a0 = dw2[0], a1 = dw2[1], a2 = dw2[2], a3 = dw2[3];
+        final float g10 = g1[0], g11 = g1[1], g12 = g1[2], g13 = g1[3];
+        final float g20 = g2[0], g21 = g2[1], g22 = g2[2], g23 = g2[3];
+        final boolean dt = dt1 != null;
+        int j = 0;
+        for (int bound = F.loopBound(h); j < bound; j += F.length()) {
+            FloatVector u = FloatVector.fromArray(F, y1, j), v = FloatVector.fromArray(F, y2, j);
+            FloatVector c0 = FloatVector.fromArray(F, w0, j), c1 = FloatVector.fromArray(F, w1, j);
+            FloatVector c2 = FloatVector.fromArray(F, w2r, j), c3 = FloatVector.fromArray(F, w3, j);
+            FloatVector d1 = c0.mul(g10).add(c1.mul(g11)).add(c2.mul(g12)).add(c3.mul(g13));
+            FloatVector d2 = c0.mul(g20).add(c1.mul(g21)).add(c2.mul(g22)).add(c3.mul(g23));
+            FloatVector.fromArray(F, a0, j).add(u.mul(g10)).add(v.mul(g20)).intoArray(a0, j);
+            FloatVector.fromArray(F, a1, j).add(u.mul(g11)).add(v.mul(g21)).intoArray(a1, j);
+            FloatVector.fromArray(F, a2, j).add(u.mul(g12)).add(v.mul(g22)).intoArray(a2, j);
+            FloatVector.fromArray(F, a3, j).add(u.mul(g13)).add(v.mul(g23)).intoArray(a3, j);
+            d1 = d1.mul(FloatVector.broadcast(F, 1f).sub(u.mul(u)));
+            d2 = d2.mul(FloatVector.broadcast(F, 1f).sub(v.mul(v)));
+            d1.intoArray(dh1, j);
+            d2.intoArray(dh2, j);
+            FloatVector.fromArray(F, db1, j).add(d1).add(d2).intoArray(db1, j);
+            if (dt) {
+                FloatVector.fromArray(F, dt1, j).add(d1).intoArray(dt1, j);
+                FloatVector.fromArray(F, dt2, j).add(d2).intoArray(dt2, j);
+            }
+        }
+        for (; j < h; j++) {
+            float d1 = g10 * w0[j];
+            d1 += g11 * w1[j];
+            d1 += g12 * w2r[j];
+            d1 += g13 * w3[j];
+            float d2 = g20 * w0[j];
+            d2 += g21 * w1[j];
+            d2 += g22 * w2r[j];
+            d2 += g23 * w3[j];
+            a0[j] = (a0[j] + g10 * y1[j]) + g20 * y2[j];
+            a1[j] = (a1[j] + g11 * y1[j]) + g21 * y2[j];
+            a2[j] = (a2[j] + g12 * y1[j]) + g22 * y2[j];
+            a3[j] = (a3[j] + g13 * y1[j]) + g23 * y2[j];
+            d1 = d1 * (1f - y1[j] * y1[j]);
+            d2 = d2 * (1f - y2[j] * y2[j]);
+            dh1[j] = d1;
+            dh2[j] = d2;
+            db1[j] += d1;
+            db1[j] += d2;
+            if (dt) {
+                dt1[j] += d1;
+                dt2[j] += d2;
+            }
+        }
+    }
+
     /** Four positions per vector; the exponential is the Vector API's (an intrinsic on x86). */
     @Override
     public void softmax4(double[] logits, double[] c, int n) {

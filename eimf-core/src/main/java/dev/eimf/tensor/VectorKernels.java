@@ -51,4 +51,15 @@ interface VectorKernels {
      * {@code Kernels.tanhFloatFma}, operation for operation (so bit for bit) the same.
      */
     void tanhFma(float[] a, int n);
+
+    /**
+     * ComiRec-SA's hidden-layer backward for two rows and K = 4, in one pass: for each row r of the
+     * pair, {@code dh_r = sum_k g_r[k] w2[k]} (terms added in k order), {@code dW2_k = (dW2_k + g_1[k] y_1)
+     * + g_2[k] y_2}, {@code dh_r *= 1 - y_r^2}, {@code db1 += dh_1}, then {@code += dh_2}, and the same for
+     * {@code dt1}, {@code dt2} when not null (they may be one array). Multiplications and additions
+     * without fusing, in the scalar code's order, so the results are bit for bit those of the scalar
+     * {@code SaPass.pairBackward4}.
+     */
+    void pairBackward4(float[] y1, float[] g1, float[] y2, float[] g2, int h, float[][] w2, float[][] dw2,
+                       float[] db1, float[] dt1, float[] dt2, float[] dh1, float[] dh2);
 }
