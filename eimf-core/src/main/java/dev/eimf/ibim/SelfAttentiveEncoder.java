@@ -401,14 +401,23 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
         return Simd.vectorised() && config.numInterests() == 4 && w.hid instanceof Buf.F;
     }
 
-    /** Rows {@code [r0, r0+rn)} of H: tanh in place and, with {@link #fusedScores}, their scores into {@code S^T}. */
-    private void tanhAndScores(Work w, BlockScratch sc, int r0, int rn) {
+    /**
+     * Rows {@code [r0, r0+rn)} of H, holding {@code XP W1}: the bias b1 added and tanh taken in place, and
+     * their scores into {@code S^T} (see {@link #fusedScores}). Adding b1 here rather than pre-filling the
+     * product's output spares the product a read of it, and gives the same single rounding.
+     */
+    private void tanhAndScores(Work w, BlockScratch sc, int r0, int rn, Buf bias1) {
         final int h = config.hidden();
         Buf.F hidF = (Buf.F) w.hid;
         float[][] w2 = loadW2(w, sc);
         float[] row = sc.hrow, s = sc.ds;
+        float[] bias = sc.dh; // free until the backward pass
+        ((Buf.F) bias1).get(0, bias, 0, h);
         for (int r = r0; r < r0 + rn; r++) {
             hidF.get(r * h, row, 0, h);
+            for (int j = 0; j < h; j++) {
+                row[j] += bias[j];
+            }
             Kernels.tanhInPlace(row, h);
             hidF.set(r * h, row, 0, h);
             Kernels.dots4(row, w2[0], w2[1], w2[2], w2[3], h, s, r - r0, rn);
@@ -540,12 +549,14 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 Buf.copy(xb, src * d, w.xp, r * d, len);
                 Buf.addTo(p, (src % T) * d, w.xp, r * d, len);
             }
-            // H = tanh(XP W1 + b1) with the bias pre-filled; S = H W2 (b2 added in the softmax loop)
-            Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
-            Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
+            // H = tanh(XP W1 + b1); S = H W2 (b2 added in the softmax loop)
             if (fused) {
-                tanhAndScores(w, w.blockScratch(blk), r0, rn);
+                Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 0.0, w.hid, r0 * h, h);
+                tanhAndScores(w, w.blockScratch(blk), r0, rn, bias1);
             } else {
+                // the bias pre-filled
+                Kernels.fillRows(w.hid, r0 * h, rn, h, bias1);
+                Blas.gemm(false, false, rn, h, d, 1.0, w.xp, r0 * d, d, weight1, 0, h, 1.0, w.hid, r0 * h, h);
                 Kernels.tanhInPlace(w.hid, r0 * h, rn * h);
             }
             scoresAndAttention(w, idx, u0, u1, r0, rn, bk, softmaxRow[blk], fused ? w.blockScratch(blk) : null);
