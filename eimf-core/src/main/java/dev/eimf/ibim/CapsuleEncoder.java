@@ -420,7 +420,9 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
                 dW.zero();
                 dB.zero();
             }
-            wk.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            if (rn < (u1 - u0) * T) { // padded positions get 0; real ones are all written below
+                wk.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            }
             scatterRows(wk.dXr, idx, d, wk.dx, r0, r0 + rn);
         }
     }

@@ -825,7 +825,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                     Blas.gemm(false, false, len, d, K, 1.0, w.att, start * K, K, g, b * K * d, d, beta, w.dXp, start * d, d);
                 }
             }
-            w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            if (rn < (u1 - u0) * T) { // padded positions get 0; real ones are all written below
+                w.dx.zero(u0 * T * d, (u1 - u0) * T * d);
+            }
             scatterRows(w.dXp, idx, d, w.dx, r0, r0 + rn);
         }
 
