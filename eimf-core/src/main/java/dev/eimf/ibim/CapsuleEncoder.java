@@ -6,7 +6,6 @@ import dev.eimf.tensor.CapsuleRouting;
 import dev.eimf.tensor.Initializers;
 import dev.eimf.tensor.Kernels;
 import dev.eimf.tensor.Parallel;
-import dev.eimf.tensor.SplitMix64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -21,10 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *     routing logits start at 0.</li>
  * <li><b>MIND</b> ({@code bilinear_type=0}): one shared dense map {@code u[t] = e_t Wm + bm} for all
  *     interests; routing logits drawn afresh on every forward pass (training or not, as the official
- *     code does; with zero logits all interests would coincide), N(0,1) or truncated at 2 sigma: one
- *     {@code nextLong()} of the caller's generator per pass seeds a {@link SplitMix64} family, and user
- *     b's K*T logits, in the order (k, t) over all T positions, come from stream b of it, so that they
- *     depend neither on the mask nor on the thread that draws them.</li>
+ *     code does; with zero logits all interests would coincide) from the caller's generator, N(0,1) or
+ *     truncated at 2 sigma, in the order (b, k, t) over all T positions so that a padded history consumes
+ *     the same draws as a full one.</li>
  * </ul>
  * Then {@link CapsuleRouting dynamic routing} ({@code routingIterations}, default 3) and, if configured,
  * a ReLU projection {@code relu(v Wp + bp)}. Because the routing-logit updates see {@code u} through a
@@ -109,8 +107,6 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final boolean shared;
         /** Per-block routing scratch, created for the current block count. */
         CapsuleRouting.Scratch[] scratch = new CapsuleRouting.Scratch[0];
-        /** Per-block generators of MIND's routing logits, created with {@link #scratch}. */
-        SplitMix64[] draws = new SplitMix64[0];
         private MaskIndex maskIndex;
         /**
          * Per-block parameter gradients, created for the current block count: MIND {@code w, b}, then the
@@ -155,10 +151,8 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         CapsuleRouting.Scratch[] scratch(int blocks, CapsuleRouting.Dims dims) {
             if (scratch.length != blocks) {
                 scratch = new CapsuleRouting.Scratch[blocks];
-                draws = new SplitMix64[blocks];
                 for (int i = 0; i < blocks; i++) {
                     scratch[i] = new CapsuleRouting.Scratch(dims);
-                    draws[i] = new SplitMix64();
                 }
             }
             return scratch;
@@ -226,15 +220,17 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final Buf pb = projB == null ? null : Buf.of(projB.value());
 
         if (shared) {
-            // One long from the caller's generator; each user's logits from its own stream of that seed,
-            // drawn on the threads (a serial draw of B*K*T Gaussians took a twentieth of the pass).
-            final long seed = rng.nextLong();
-            final boolean trunc = config.truncatedRoutingLogits();
+            // Drawn before the parallel region: the draws' order must not depend on the threads. (Drawing
+            // each user's logits from its own seeded stream on the threads saved about 4% of a MIND pass,
+            // but test Recall@50 came out lower in 9 of 9 paired runs over two sessions; not understood.)
+            boolean trunc = config.truncatedRoutingLogits();
+            for (int i = 0; i < wk.logits.length; i++) {
+                wk.logits[i] = trunc ? Initializers.truncatedGaussian(rng) : rng.nextGaussian();
+            }
             final Buf bv = Buf.of(bias.value());
             // One region: each thread maps, routes and projects a block of users on its own rows, so the
             // rows stay in its cache from one step to the next.
             forEachUserBlock(batch, blocks, (blk, u0, u1) -> {
-                drawLogits(wk.logits, seed, u0, u1, trunc, wk.draws[blk]);
                 int r0 = idx.groupStart[u0], rn = idx.groupStart[u1] - r0;
                 gatherRows(xb, idx, d, wk.xRows, r0, r0 + rn);
                 // u = X Wm + bm, the bias pre-filled
@@ -265,20 +261,6 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
             });
         }
         return new CapsulePass(this, wk, idx, dims);
-    }
-
-    /**
-     * MIND's routing logits of users {@code [u0, u1)}, all K*T of each (padded positions too, so that the
-     * values do not depend on the mask): user b's from stream b of {@code seed}.
-     */
-    private void drawLogits(double[] logits, long seed, int u0, int u1, boolean trunc, SplitMix64 g) {
-        final int kt = config.numInterests() * config.maxLen();
-        for (int b = u0; b < u1; b++) {
-            g.reseed(seed, b);
-            for (int i = b * kt; i < (b + 1) * kt; i++) {
-                logits[i] = trunc ? Initializers.truncatedGaussian(g) : g.nextGaussian();
-            }
-        }
     }
 
     /** The ReLU projection {@code out = relu(caps Wp + bp)} of users {@code [u0, u1)}, if configured. */
