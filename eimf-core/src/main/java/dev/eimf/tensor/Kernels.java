@@ -217,8 +217,13 @@ public final class Kernels {
 
     /** {@link #tanhFloat(float[], int)} with fused multiply-adds (same polynomial). */
     static void tanhFloatFma(float[] a, int n) {
+        tanhFloatFma(a, 0, n);
+    }
+
+    /** {@link #tanhFloatFma(float[], int)} on {@code a[from..to)} (also the Vector API form's tail). */
+    static void tanhFloatFma(float[] a, int from, int to) {
         final float clamp = 7.90531110763549805f;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float xc = Math.max(-clamp, Math.min(clamp, a[i]));
             float x2 = xc * xc;
             float p = -2.76076847742355e-16f;

@@ -172,7 +172,7 @@ final class VectorApiKernels implements VectorKernels {
     @Override
     public void rowDots4(float[] x, int len, int d, float[] g, float[] out) {
         for (int t = 0; t < len; t++) {
-            dots4(x, t * d, g, 0, d, 2 * d, 3 * d, d, out, 4 * t, 1);
+            dots4(x, t * d, g, 0, g, d, g, 2 * d, g, 3 * d, d, out, 4 * t, 1);
         }
     }
 
@@ -233,23 +233,7 @@ final class VectorApiKernels implements VectorKernels {
             q = q.fma(x2, FloatVector.broadcast(F, 4.89352518554385e-03f));
             p.div(q).intoArray(a, i);
         }
-        for (; i < n; i++) {
-            float xc = Math.max(-clamp, Math.min(clamp, a[i]));
-            float x2 = xc * xc;
-            float p = -2.76076847742355e-16f;
-            p = Math.fma(p, x2, 2.00018790482477e-13f);
-            p = Math.fma(p, x2, -8.60467152213735e-11f);
-            p = Math.fma(p, x2, 5.12229709037114e-08f);
-            p = Math.fma(p, x2, 1.48572235717979e-05f);
-            p = Math.fma(p, x2, 6.37261928875436e-04f);
-            p = Math.fma(p, x2, 4.89352455891786e-03f);
-            p = p * xc;
-            float q = 1.19825839466702e-06f;
-            q = Math.fma(q, x2, 1.18534705686654e-04f);
-            q = Math.fma(q, x2, 2.26843463243900e-03f);
-            q = Math.fma(q, x2, 4.89352518554385e-03f);
-            a[i] = p / q;
-        }
+        Kernels.tanhFloatFma(a, i, n);
     }
 
     @Override
@@ -339,50 +323,29 @@ final class VectorApiKernels implements VectorKernels {
     @Override
     public void dots4(float[] row, float[] w0, float[] w1, float[] w2, float[] w3, int n, float[] out, int o,
                       int stride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-            FloatVector x = FloatVector.fromArray(F, row, j);
-            a0 = x.fma(FloatVector.fromArray(F, w0, j), a0);
-            a1 = x.fma(FloatVector.fromArray(F, w1, j), a1);
-            a2 = x.fma(FloatVector.fromArray(F, w2, j), a2);
-            a3 = x.fma(FloatVector.fromArray(F, w3, j), a3);
-        }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            float x = row[j];
-            s0 += x * w0[j];
-            s1 += x * w1[j];
-            s2 += x * w2[j];
-            s3 += x * w3[j];
-        }
-        out[o] = s0;
-        out[o + stride] = s1;
-        out[o + 2 * stride] = s2;
-        out[o + 3 * stride] = s3;
+        dots4(row, 0, w0, 0, w1, 0, w2, 0, w3, 0, n, out, o, stride);
     }
 
-    /** As the float {@link #dots4} with the row and the four vectors at offsets of two arrays. */
-    private static void dots4(float[] x, int xo, float[] g, int g0, int g1, int g2, int g3, int n, float[] out, int o,
-                              int stride) {
+    /** The float {@link #dots4} with the row and the four vectors at offsets into their arrays. */
+    private static void dots4(float[] x, int xo, float[] w0, int o0, float[] w1, int o1, float[] w2, int o2,
+                              float[] w3, int o3, int n, float[] out, int o, int stride) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int j = 0;
         for (int bound = F.loopBound(n); j < bound; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + j);
-            a0 = v.fma(FloatVector.fromArray(F, g, g0 + j), a0);
-            a1 = v.fma(FloatVector.fromArray(F, g, g1 + j), a1);
-            a2 = v.fma(FloatVector.fromArray(F, g, g2 + j), a2);
-            a3 = v.fma(FloatVector.fromArray(F, g, g3 + j), a3);
+            a0 = v.fma(FloatVector.fromArray(F, w0, o0 + j), a0);
+            a1 = v.fma(FloatVector.fromArray(F, w1, o1 + j), a1);
+            a2 = v.fma(FloatVector.fromArray(F, w2, o2 + j), a2);
+            a3 = v.fma(FloatVector.fromArray(F, w3, o3 + j), a3);
         }
         float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
         float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
             float v = x[xo + j];
-            s0 += v * g[g0 + j];
-            s1 += v * g[g1 + j];
-            s2 += v * g[g2 + j];
-            s3 += v * g[g3 + j];
+            s0 += v * w0[o0 + j];
+            s1 += v * w1[o1 + j];
+            s2 += v * w2[o2 + j];
+            s3 += v * w3[o3 + j];
         }
         out[o] = s0;
         out[o + stride] = s1;
