@@ -1,17 +1,21 @@
 package dev.eimf.tensor;
 
 /**
- * Whether EIMF's dot-product loops run on the Java Vector API ({@code jdk.incubator.vector}).
+ * Whether the encoders' short loops run on the Java Vector API ({@code jdk.incubator.vector}).
  *
- * <p>C2 does not vectorise floating-point sums, so a few hot dot products (the MIND/DR routing logits,
- * ComiRec-SA's attention scores) are written twice: a scalar loop that always works, and a Vector API
- * loop about four times faster, used when the JVM was started with
+ * <p>C2 does not vectorise floating-point sums, and a BLAS call costs more than a product of a few
+ * thousand multiply-adds. So the routing of the capsule encoders (logit dot products, the softmax over
+ * four interests, capsule sums, squash norms) and parts of ComiRec-SA (scores fused into the tanh pass,
+ * the per-user attention products, the tanh, the hidden-layer backward) are written twice: a scalar form
+ * that always works, and a Vector API form used when the JVM was started with
  * {@code --add-modules jdk.incubator.vector} on hardware with 256-bit vectors. The system property
- * {@code eimf.vector=false} forces the scalar loops.
+ * {@code eimf.vector=false} forces the scalar forms.
  *
- * <p>The two sum in different orders, so a model trained with the Vector API differs from one trained
- * without it in the last bits of every float; each is deterministic for a fixed seed and thread count.
- * The choice is made once, when this class is loaded.
+ * <p>The tanh and SA's hidden backward give the scalar forms' bits; the other kernels sum in another
+ * order, so a model trained with the Vector API differs from one trained without it in the last bits;
+ * each is deterministic for a fixed seed and thread count. Until C2 compiles them, Vector API methods run
+ * as slow object code (about a second of a training run). The choice is made once, when this class is
+ * loaded.
  */
 public final class Simd {
 

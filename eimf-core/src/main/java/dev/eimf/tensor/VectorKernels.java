@@ -1,10 +1,10 @@
 package dev.eimf.tensor;
 
 /**
- * The few loops whose speed depends on explicit SIMD: dot products, which C2 leaves scalar because
- * floating-point sums may not be reordered. Implemented with {@code jdk.incubator.vector} by
- * {@code VectorApiKernels}, which is loaded only when that module is present (see {@link Simd}); callers
- * keep their own scalar loop for when it is not.
+ * The loops whose speed depends on explicit SIMD: reductions, which C2 leaves scalar because
+ * floating-point sums may not be reordered, and products too small for a BLAS call. Implemented with
+ * {@code jdk.incubator.vector} by {@code VectorApiKernels}, which is loaded only when that module is
+ * present (see {@link Simd}); callers keep their own scalar forms for when it is not.
  */
 interface VectorKernels {
 
