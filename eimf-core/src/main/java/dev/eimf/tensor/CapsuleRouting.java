@@ -124,6 +124,7 @@ public final class CapsuleRouting {
         final double[] c = sc.c;
         final int[] pos = sc.pos;
         final double[] rows = sc.rows;
+        final VectorKernels vk = Simd.KERNELS; // null: the scalar loops below
         for (int b = from; b < to; b++) {
             int n = 0;
             for (int t = 0; t < T; t++) {
@@ -156,15 +157,15 @@ public final class CapsuleRouting {
             int rounds = fixedCoupling == null ? iterations : 1;
             for (int it = 0; it < rounds; it++) {
                 if (fixedCoupling == null) {
-                    if (K == 4 && Simd.KERNELS != null) {
-                        Simd.KERNELS.softmax4(logits, c, n);
+                    if (K == 4 && vk != null) {
+                        vk.softmax4(logits, c, n);
                     } else {
                         softmaxOverInterests(logits, c, K, n);
                     }
                 }
                 if (sharedU && K == 4) {
-                    if (Simd.KERNELS != null) {
-                        Simd.KERNELS.capsules4(uu, c, n, s, d);
+                    if (vk != null) {
+                        vk.capsules4(uu, c, n, s, d);
                     } else {
                         capsules4(uu, c, n, s, d);
                     }
@@ -186,7 +187,6 @@ public final class CapsuleRouting {
                     }
                 }
                 if (it < rounds - 1 && sharedU && K == 4) {
-                    VectorKernels vk = Simd.KERNELS;
                     for (int i = 0; i < n; i++) {
                         if (vk != null) {
                             vk.dots4(uu[i], vv[0], vv[1], vv[2], vv[3], d, logits, i, n);
@@ -196,9 +196,9 @@ public final class CapsuleRouting {
                     }
                 } else if (it < rounds - 1) {
                     for (int k = 0; k < K; k++) {
-                        double[] vk = vv[k];
+                        double[] vkk = vv[k];
                         for (int i = 0; i < n; i++) {
-                            logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vk, d);
+                            logits[k * n + i] += dot(uu[sharedU ? i : i * K + k], vkk, d);
                         }
                     }
                 }
