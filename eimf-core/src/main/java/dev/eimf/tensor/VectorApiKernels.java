@@ -214,12 +214,19 @@ final class VectorApiKernels implements VectorKernels {
         }
     }
 
+    /**
+     * The clamp is two compares and blends rather than {@code min} and {@code max}: those keep Java's
+     * rules for NaN and -0 with several instructions each (the row's tanh took 0.85 of the time; the
+     * same values, NaN and -0 included, as NaN compares false and -0 lies inside the clamp).
+     */
     @Override
     public void tanhFma(float[] a, int n) {
         final float clamp = 7.90531110763549805f;
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector xc = FloatVector.fromArray(F, a, i).min(clamp).max(-clamp);
+            FloatVector x = FloatVector.fromArray(F, a, i);
+            FloatVector xc = x.blend(clamp, x.compare(VectorOperators.GT, clamp))
+                    .blend(-clamp, x.compare(VectorOperators.LT, -clamp));
             FloatVector x2 = xc.mul(xc);
             FloatVector p = x2.fma(-2.76076847742355e-16f, 2.00018790482477e-13f);
             p = p.fma(x2, FloatVector.broadcast(F, -8.60467152213735e-11f));

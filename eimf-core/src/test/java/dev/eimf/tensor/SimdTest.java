@@ -146,6 +146,10 @@ class SimdTest {
         a[5] = Float.NaN;
         a[6] = Float.POSITIVE_INFINITY;
         a[7] = -0f;
+        a[8] = Float.NEGATIVE_INFINITY;
+        a[9] = 0f;
+        a[10] = -Float.MAX_VALUE;
+        a[11] = 7.90531110763549805f; // the clamp itself
         float[] b = a.clone();
         vk.tanhFma(a, n);
         Kernels.tanhFloatFma(b, n);
