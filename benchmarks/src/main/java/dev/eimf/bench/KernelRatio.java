@@ -31,8 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * moves by as much. Here the order alternates (encoder first in even rounds, the GEMM first in odd
  * ones) so that a steady drift cancels, and the median of the rounds' fractions is the figure. The
  * encoder runs as training runs it (its BLAS calls on one thread each, its own threads splitting the
- * batch); for the reference rounds OpenBLAS gets all cores, as in {@link GemmBench}'s fork, and
- * afterwards one thread again.
+ * batch); for the reference rounds OpenBLAS gets all cores, as in {@link GemmBench}'s fork (one untimed
+ * product first wakes its threads), and afterwards one thread again and a pause of 0.25 s in which its
+ * idle threads stop yielding.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.eimf.bench.KernelRatio \
@@ -46,6 +47,7 @@ public final class KernelRatio {
     private static final int N = 1024;
     private static final int WARM_ROUNDS = 4;
     private static final double WARM_SECONDS = 6;
+    private static final long SETTLE_MILLIS = 250;
     private static final double ROUND_SECONDS = 0.2;
 
     private KernelRatio() {
@@ -91,6 +93,7 @@ public final class KernelRatio {
         int gemms = (int) Math.max(1, Math.round(ROUND_SECONDS * 1e9 / warm(1,
                 () -> Nd4j.gemm(a, bm, c, false, false, 1.0, 0.0))));
         openblas.blas_set_num_threads(1);
+        settle();
 
         List<double[]> measured = new ArrayList<>();
         for (int round = -WARM_ROUNDS; round < rounds; round++) {
@@ -106,12 +109,14 @@ public final class KernelRatio {
                     encGflops = encFlop * passes / (System.nanoTime() - s);
                 } else {
                     openblas.blas_set_num_threads(cores);
+                    Nd4j.gemm(a, bm, c, false, false, 1.0, 0.0); // wakes OpenBLAS's threads, untimed
                     s = System.nanoTime();
                     for (int i = 0; i < gemms; i++) {
                         Nd4j.gemm(a, bm, c, false, false, 1.0, 0.0);
                     }
                     refGflops = Flops.gemm(N) * gemms / (System.nanoTime() - s);
                     openblas.blas_set_num_threads(1);
+                    settle();
                 }
             }
             if (round >= 0) {
@@ -155,6 +160,19 @@ public final class KernelRatio {
             }
             out.put("per_round", rows);
             Files.writeString(json, JsonOut.write(out));
+        }
+    }
+
+    /**
+     * Waits until OpenBLAS's idle workers have gone to sleep: after a multi-threaded call they keep
+     * yielding in a loop for about 2^28 cycles (0.1 s here), which would take CPU from the next encoder
+     * round; JMH's encoder forks never start them.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
