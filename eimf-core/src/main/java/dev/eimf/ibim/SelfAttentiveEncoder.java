@@ -599,17 +599,18 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
                 e[kt + i * K + k] = e[o + i] / sum;
             }
         }
-        w.att.set(start * K, e, kt, len * K);
         // V_b = A_b^T X_b : [K, len] x [len, d]
         if (sc != null) {
             float[] a = sc.a4;
             for (int q = 0; q < len * K; q++) {
-                a[q] = (float) e[kt + q]; // the values att holds
+                a[q] = (float) e[kt + q];
             }
+            ((Buf.F) w.att).set(start * K, a, 0, len * K); // one rounding to float, for att and the product
             ((Buf.F) w.xRows).get(start * d, sc.xb, 0, len * d);
             Kernels.weightedSums4(sc.xb, len, d, a, sc.kd);
             ((Buf.F) w.out).set(outOff, sc.kd, 0, K * d);
         } else {
+            w.att.set(start * K, e, kt, len * K);
             Blas.gemm(true, false, K, d, len, 1.0, w.att, start * K, K, w.xRows, start * d, d, 0.0, w.out, outOff, d);
         }
     }
