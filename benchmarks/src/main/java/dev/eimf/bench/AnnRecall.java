@@ -1,9 +1,9 @@
 package dev.eimf.bench;
 
-import dev.eimf.serve.ExactItemIndex;
-import dev.eimf.serve.HnswItemIndex;
-import dev.eimf.serve.ItemIndex;
-import dev.eimf.serve.ScoredItem;
+import dev.eimf.internal.serve.ExactItemIndex;
+import dev.eimf.internal.serve.HnswItemIndex;
+import dev.eimf.internal.serve.ItemIndex;
+import dev.eimf.internal.serve.ScoredItem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.eimf.bench;
 
-import dev.eimf.ibim.EncoderConfig;
-import dev.eimf.ibim.EncoderType;
-import dev.eimf.ibim.Encoders;
-import dev.eimf.ibim.InterestEncoder;
+import dev.eimf.internal.ibim.EncoderConfig;
+import dev.eimf.internal.ibim.EncoderType;
+import dev.eimf.internal.ibim.Encoders;
+import dev.eimf.internal.ibim.InterestEncoder;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;

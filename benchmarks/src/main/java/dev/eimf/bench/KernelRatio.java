@@ -1,11 +1,11 @@
 package dev.eimf.bench;
 
-import dev.eimf.ibim.EncoderConfig;
-import dev.eimf.ibim.EncoderType;
-import dev.eimf.ibim.Encoders;
-import dev.eimf.ibim.InterestEncoder;
-import dev.eimf.tensor.Parallel;
-import dev.eimf.tensor.Simd;
+import dev.eimf.internal.ibim.EncoderConfig;
+import dev.eimf.internal.ibim.EncoderType;
+import dev.eimf.internal.ibim.Encoders;
+import dev.eimf.internal.ibim.InterestEncoder;
+import dev.eimf.internal.tensor.Parallel;
+import dev.eimf.internal.tensor.Simd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -188,12 +188,12 @@ public final class PairedTraining {
             var dataset = new dev.eimf.data.Preprocessor().process(
                     dev.eimf.data.DatasetLoaders.load(dir, dev.eimf.data.LoadOptions.strict()));
             var split = dev.eimf.eval.ComiRecProtocol.defaults().split(dataset, 1);
-            var ec = dev.eimf.ibim.EncoderConfig.builder(dev.eimf.ibim.EncoderType.valueOf(model))
+            var ec = dev.eimf.internal.ibim.EncoderConfig.builder(dev.eimf.internal.ibim.EncoderType.valueOf(model))
                     .dim(64).numInterests(4).maxLen(20).build();
-            var cfg = dev.eimf.train.TrainerConfig.builder(rng -> dev.eimf.ibim.Encoders.create(ec, rng)).seed(1)
+            var cfg = dev.eimf.internal.train.TrainerConfig.builder(rng -> dev.eimf.internal.ibim.Encoders.create(ec, rng)).seed(1)
                     .maxSteps(steps).evalEvery(0).logEvery(chunk).build();
             List<Double> ms = new ArrayList<>();
-            new dev.eimf.train.Trainer(cfg).train(split, p -> {
+            new dev.eimf.internal.train.Trainer(cfg).train(split, p -> {
                 ms.add(1000.0 / p.stepsPerSecond());
                 onChunk.run();
             });

@@ -1,7 +1,7 @@
 package dev.eimf.bench;
 
-import dev.eimf.serve.ExactItemIndex;
-import dev.eimf.serve.ScoredItem;
+import dev.eimf.internal.serve.ExactItemIndex;
+import dev.eimf.internal.serve.ScoredItem;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

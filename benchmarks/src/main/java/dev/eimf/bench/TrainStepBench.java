@@ -1,11 +1,11 @@
 package dev.eimf.bench;
 
-import dev.eimf.train.AdamConfig;
-import dev.eimf.train.Candidates;
-import dev.eimf.train.LogUniformSampler;
-import dev.eimf.train.SampledSoftmax;
-import dev.eimf.train.TableAdam;
-import dev.eimf.train.TableGradient;
+import dev.eimf.internal.train.AdamConfig;
+import dev.eimf.internal.train.Candidates;
+import dev.eimf.internal.train.LogUniformSampler;
+import dev.eimf.internal.train.SampledSoftmax;
+import dev.eimf.internal.train.TableAdam;
+import dev.eimf.internal.train.TableGradient;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.ndarray.INDArray;

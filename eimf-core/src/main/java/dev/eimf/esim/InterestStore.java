@@ -27,7 +27,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 import dev.eimf.data.DataFormatException;
-import dev.eimf.io.AtomicFiles;
+import dev.eimf.internal.io.AtomicFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

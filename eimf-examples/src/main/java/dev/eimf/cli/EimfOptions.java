@@ -1,7 +1,7 @@
 package dev.eimf.cli;
 
-import dev.eimf.mtl.AuxTasksConfig;
-import dev.eimf.mtl.Matching;
+import dev.eimf.internal.mtl.AuxTasksConfig;
+import dev.eimf.internal.mtl.Matching;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -16,8 +16,8 @@ import dev.eimf.esim.UserInterests;
 import dev.eimf.eval.ComiRecProtocol;
 import dev.eimf.eval.LeaveOneOutProtocol;
 import dev.eimf.eval.Split;
-import dev.eimf.model.ModelStore;
-import dev.eimf.model.SavedModel;
+import dev.eimf.internal.model.ModelStore;
+import dev.eimf.internal.model.SavedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +67,7 @@ final class EsimCommand implements Command {
         Users users = users(model, ds);
         System.out.printf("esim on %s with %s: %d %s users; strategy %s, C=%d, m=%d%n", ds.name(), args.require("model"),
                 users.ids.size(), users.source, sampling.strategy().id(), sampling.clusters(), sampling.perCluster());
-        float[][] behaviour = dev.eimf.pipeline.EimfPipeline.behaviourVectors(model::interestsArray, users.sequences);
+        float[][] behaviour = dev.eimf.internal.pipeline.EimfPipeline.behaviourVectors(model::interestsArray, users.sequences);
         TypicalSamples samples = new TypicalSampleSelector(sampling).select(users.ids, behaviour);
         List<UserHistory> histories = new ArrayList<>();
         for (TypicalSamples.TypicalUser t : samples.chosen()) {

@@ -1,8 +1,8 @@
 package dev.eimf.cli;
 
 import dev.eimf.data.ItemCatalog;
-import dev.eimf.pipeline.InterestExplainer;
-import dev.eimf.serve.Recommendation;
+import dev.eimf.internal.pipeline.InterestExplainer;
+import dev.eimf.internal.serve.Recommendation;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,11 +1,11 @@
 package dev.eimf.cli;
 
 import dev.eimf.data.ItemCatalog;
-import dev.eimf.model.ModelMetadata;
-import dev.eimf.model.ModelStore;
-import dev.eimf.model.SavedModel;
-import dev.eimf.pipeline.Semantics;
-import dev.eimf.train.TrainedModel;
+import dev.eimf.internal.model.ModelMetadata;
+import dev.eimf.internal.model.ModelStore;
+import dev.eimf.internal.model.SavedModel;
+import dev.eimf.internal.pipeline.Semantics;
+import dev.eimf.internal.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

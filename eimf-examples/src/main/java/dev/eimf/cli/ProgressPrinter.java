@@ -1,9 +1,9 @@
 package dev.eimf.cli;
 
-import dev.eimf.pipeline.PipelineListener;
-import dev.eimf.train.Progress;
-import dev.eimf.train.TrainerConfig;
-import dev.eimf.train.TrainingListener;
+import dev.eimf.internal.pipeline.PipelineListener;
+import dev.eimf.internal.train.Progress;
+import dev.eimf.internal.train.TrainerConfig;
+import dev.eimf.internal.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
 

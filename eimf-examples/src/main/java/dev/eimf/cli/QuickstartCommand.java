@@ -12,16 +12,16 @@ import dev.eimf.eval.EvalConfig;
 import dev.eimf.eval.Evaluator;
 import dev.eimf.eval.MetricsResult;
 import dev.eimf.eval.Split;
-import dev.eimf.model.ModelMetadata;
-import dev.eimf.model.SavedModel;
-import dev.eimf.pipeline.EimfConfig;
-import dev.eimf.pipeline.EimfPipeline;
-import dev.eimf.pipeline.EimfResult;
-import dev.eimf.pipeline.InterestExplainer;
-import dev.eimf.pipeline.Semantics;
-import dev.eimf.serve.Recommendation;
-import dev.eimf.train.TrainingResult;
-import dev.eimf.train.ValidationPoint;
+import dev.eimf.internal.model.ModelMetadata;
+import dev.eimf.internal.model.SavedModel;
+import dev.eimf.internal.pipeline.EimfConfig;
+import dev.eimf.internal.pipeline.EimfPipeline;
+import dev.eimf.internal.pipeline.EimfResult;
+import dev.eimf.internal.pipeline.InterestExplainer;
+import dev.eimf.internal.pipeline.Semantics;
+import dev.eimf.internal.serve.Recommendation;
+import dev.eimf.internal.train.TrainingResult;
+import dev.eimf.internal.train.ValidationPoint;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -299,7 +299,7 @@ final class QuickstartCommand implements Command {
     }
 
     /** The first test users: their named interests and top-10 recommendations (held-out targets starred). */
-    private static void showUsers(Dataset ds, Split split, dev.eimf.train.TrainedModel model, Semantics semantics,
+    private static void showUsers(Dataset ds, Split split, dev.eimf.internal.train.TrainedModel model, Semantics semantics,
                                   ModelMetadata md, int shown, List<Map<String, Object>> usersJson) {
         InterestExplainer explainer = new InterestExplainer(model, semantics);
         SavedModel saved = SavedModel.of(model, ds.catalog(), md);

@@ -1,12 +1,12 @@
 package dev.eimf.cli;
 
 import dev.eimf.data.ItemCatalog;
-import dev.eimf.model.EncoderNames;
-import dev.eimf.model.ModelStore;
-import dev.eimf.model.SavedModel;
-import dev.eimf.pipeline.InterestExplainer;
-import dev.eimf.pipeline.Semantics;
-import dev.eimf.serve.Recommendation;
+import dev.eimf.internal.model.EncoderNames;
+import dev.eimf.internal.model.ModelStore;
+import dev.eimf.internal.model.SavedModel;
+import dev.eimf.internal.pipeline.InterestExplainer;
+import dev.eimf.internal.pipeline.Semantics;
+import dev.eimf.internal.serve.Recommendation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,18 +6,18 @@ import dev.eimf.eval.Evaluator;
 import dev.eimf.eval.MetricsResult;
 import dev.eimf.eval.MostPopular;
 import dev.eimf.eval.Split;
-import dev.eimf.model.EncoderNames;
-import dev.eimf.model.ModelMetadata;
-import dev.eimf.pipeline.EimfConfig;
-import dev.eimf.pipeline.EimfPipeline;
-import dev.eimf.pipeline.EimfResult;
-import dev.eimf.pipeline.SemanticTargets;
-import dev.eimf.pipeline.Semantics;
-import dev.eimf.train.Trainer;
-import dev.eimf.train.TrainerConfig;
-import dev.eimf.train.TrainingResult;
+import dev.eimf.internal.model.EncoderNames;
+import dev.eimf.internal.model.ModelMetadata;
+import dev.eimf.internal.pipeline.EimfConfig;
+import dev.eimf.internal.pipeline.EimfPipeline;
+import dev.eimf.internal.pipeline.EimfResult;
+import dev.eimf.internal.pipeline.SemanticTargets;
+import dev.eimf.internal.pipeline.Semantics;
+import dev.eimf.internal.train.Trainer;
+import dev.eimf.internal.train.TrainerConfig;
+import dev.eimf.internal.train.TrainingResult;
 import java.io.IOException;
-import dev.eimf.train.RunOptions;
+import dev.eimf.internal.train.RunOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,8 +98,8 @@ final class TrainCommand implements Command {
         System.out.printf("d=%d K=%d T=%d batch=%d lr=%s steps=%d eval-every=%d patience=%d%n", tp.encoder().dim(),
                 tp.encoder().numInterests(), tp.encoder().maxLen(), config.batchSize(), config.adam().learningRate(),
                 tp.steps(), config.evalEvery(), config.patience());
-        System.out.printf("threads %d; dot products: %s%n", dev.eimf.tensor.Parallel.threads(),
-                dev.eimf.tensor.Simd.description());
+        System.out.printf("threads %d; dot products: %s%n", dev.eimf.internal.tensor.Parallel.threads(),
+                dev.eimf.internal.tensor.Simd.description());
 
         TrainingResult res;
         EimfRun run = null;
@@ -156,8 +156,8 @@ final class TrainCommand implements Command {
             json.put("dataset", ds.name());
             json.put("protocol", split.protocol());
             json.put("seed", seed);
-            json.put("threads", dev.eimf.tensor.Parallel.threads());
-            json.put("vector_api", dev.eimf.tensor.Simd.vectorised());
+            json.put("threads", dev.eimf.internal.tensor.Parallel.threads());
+            json.put("vector_api", dev.eimf.internal.tensor.Simd.vectorised());
             json.put("steps", res.steps());
             json.put("best_step", res.bestStep());
             json.put("stop_reason", res.stopReason().name().toLowerCase(Locale.ROOT));
@@ -220,7 +220,7 @@ final class TrainCommand implements Command {
             EimfResult r = new EimfPipeline(cfg).run(ds, split, new ProgressPrinter(System.err, tp.config()));
             return new EimfRun(r, services.encoder.name());
         } finally {
-            if (temporaryStore != null) dev.eimf.io.AtomicFiles.deleteTreeQuietly(temporaryStore);
+            if (temporaryStore != null) dev.eimf.internal.io.AtomicFiles.deleteTreeQuietly(temporaryStore);
         }
     }
 

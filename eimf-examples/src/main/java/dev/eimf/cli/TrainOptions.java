@@ -1,11 +1,11 @@
 package dev.eimf.cli;
 
 import dev.eimf.eval.EvalConfig;
-import dev.eimf.ibim.EncoderConfig;
-import dev.eimf.ibim.EncoderType;
-import dev.eimf.ibim.Encoders;
-import dev.eimf.model.EncoderNames;
-import dev.eimf.train.TrainerConfig;
+import dev.eimf.internal.ibim.EncoderConfig;
+import dev.eimf.internal.ibim.EncoderType;
+import dev.eimf.internal.ibim.Encoders;
+import dev.eimf.internal.model.EncoderNames;
+import dev.eimf.internal.train.TrainerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

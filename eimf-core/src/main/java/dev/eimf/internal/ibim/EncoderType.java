@@ -1,0 +1,11 @@
+package dev.eimf.internal.ibim;
+
+/** The multi-interest backbones of the method spec (§2), after the public ComiRec code. */
+public enum EncoderType {
+    /** ComiRec-SA: multi-head self-attentive pooling. */
+    SA,
+    /** ComiRec-DR: capsules with per-position bilinear maps and dynamic routing. */
+    DR,
+    /** MIND as in the ComiRec code: one shared map, random routing logits, ReLU projection. */
+    MIND
+}

@@ -1,0 +1,286 @@
+package dev.eimf.internal.model;
+
+import dev.eimf.data.ItemCatalog;
+import dev.eimf.internal.ibim.EncoderConfig;
+import dev.eimf.internal.ibim.EncoderType;
+import dev.eimf.internal.io.AtomicFiles;
+import dev.eimf.internal.io.ModelArchive;
+import dev.eimf.internal.io.ModelFormatException;
+import dev.eimf.internal.io.TensorData;
+import dev.eimf.internal.train.SamplerType;
+import dev.eimf.internal.train.TrainedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Saves and loads {@link SavedModel}s. A saved model is a directory holding two files
+ * ({@code docs/MODEL-FORMAT.md}, section 4):
+ * <ul>
+ *   <li>{@value #MODEL_FILE}: an {@link ModelArchive} (versioned, checksummed) with the encoder
+ *       configuration, training settings, metadata, external item ids, the item table
+ *       ({@value #TABLE_TENSOR}) and the encoder weights ({@value #ENCODER_PREFIX}{@code <parameter>});</li>
+ *   <li>{@value ItemsFile#NAME}: the item text (titles, categories, brand, description), one JSON object per
+ *       item; its SHA-256 is recorded in the archive, so a mismatched or damaged file is detected.</li>
+ * </ul>
+ * Both files are written atomically, the item file first: a reader sees a complete old or new model, or
+ * (between the two renames) a checksum mismatch, never a silently mixed one.
+ */
+public final class ModelStore {
+    /** The archive's file name inside a model directory. */
+    public static final String MODEL_FILE = "model.eimf";
+    /** Value of the config key {@code model.kind}. */
+    public static final String KIND = "eimf-ibim";
+    /** Layout version of the keys and tensors inside the archive; the only one this library reads. */
+    public static final int VERSION = 1;
+    /** Name of the item table tensor. */
+    public static final String TABLE_TENSOR = "item_embeddings";
+    /** Prefix of encoder weight tensors. */
+    public static final String ENCODER_PREFIX = "encoder.";
+
+    private ModelStore() {
+    }
+
+    /**
+     * Saves a trained model.
+     *
+     * @param dir      the model directory (created if needed; existing model files are replaced)
+     * @param model    the trained model; its encoder must be a built-in one
+     * @param catalog  the catalogue of the dataset it was trained on
+     * @param metadata where it came from
+     * @return the directory
+     * @throws IllegalArgumentException when the encoder is a custom {@code InterestEncoder}
+     */
+    public static Path save(Path dir, TrainedModel model, ItemCatalog catalog, ModelMetadata metadata)
+            throws IOException {
+        return save(dir, SavedModel.of(model, catalog, metadata));
+    }
+
+    /** Saves a model; see {@link #save(Path, TrainedModel, ItemCatalog, ModelMetadata)}. */
+    public static Path save(Path dir, SavedModel model) throws IOException {
+        Files.createDirectories(dir);
+        byte[] items = ItemsFile.encode(model.catalog());
+        AtomicFiles.write(dir.resolve(ItemsFile.NAME), out -> out.write(items));
+        archive(model, ItemsFile.sha256(items)).write(dir.resolve(MODEL_FILE));
+        return dir;
+    }
+
+    private static ModelArchive archive(SavedModel m, String itemsSha256) {
+        ModelArchive.Builder a = ModelArchive.builder();
+        EncoderConfig e = m.encoderConfig();
+        a.config("model.kind", KIND);
+        a.config("model.version", VERSION);
+        a.config("encoder.type", EncoderNames.name(e.type()));
+        a.config("encoder.dim", e.dim());
+        a.config("encoder.interests", e.numInterests());
+        a.config("encoder.max_len", e.maxLen());
+        a.config("encoder.hidden", e.hidden());
+        a.config("encoder.routing_iterations", e.routingIterations());
+        a.config("encoder.relu_projection", e.reluProjection());
+        a.config("encoder.truncated_routing_logits", e.truncatedRoutingLogits());
+        a.config("encoder.dtype", e.dataType() == DataType.DOUBLE ? "float64" : "float32");
+        TrainingSettings t = m.training();
+        a.config("train.seed", t.seed());
+        a.config("train.learning_rate", t.learningRate());
+        a.config("train.batch_size", t.batchSize());
+        a.config("train.negative_multiplier", t.negativeMultiplier());
+        a.config("train.sampler", t.sampler().name().toLowerCase(Locale.ROOT));
+        a.config("train.max_steps", t.maxSteps());
+        a.config("items.file", ItemsFile.NAME);
+        a.config("items.sha256", itemsSha256);
+        ModelMetadata md = m.metadata();
+        a.metadata("dataset", md.dataset());
+        a.metadata("protocol", md.protocol());
+        a.metadata("steps", String.valueOf(md.steps()));
+        a.metadata("best_step", String.valueOf(md.bestStep()));
+        md.extra().forEach(a::metadata);
+        a.items(m.catalog());
+        a.tensor(TABLE_TENSOR, m.tableArray());
+        m.encoderWeights().forEach((name, v) -> a.tensor(ENCODER_PREFIX + name, v));
+        return a.build();
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param path a model directory, or its {@value #MODEL_FILE} (the item file is read from beside it)
+     * @throws NoSuchFileException   when there is no model file there
+     * @throws ModelFormatException  naming the file, when a file is foreign, truncated, damaged, of another
+     *                               version, of an unknown model kind or encoder type, or inconsistent
+     */
+    public static SavedModel load(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve(MODEL_FILE) : path;
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no saved model here (expected the file "
+                    + MODEL_FILE + " that 'eimf train --out' or ModelStore.save writes)");
+        }
+        ModelArchive a = ModelArchive.read(file);
+        Config c = new Config(file, a);
+        String kind = c.string("model.kind");
+        if (!KIND.equals(kind)) {
+            throw new ModelFormatException(file, "holds a model of kind '" + kind + "', this library loads '" + KIND + "'");
+        }
+        int version = c.integer("model.version");
+        if (version != VERSION) {
+            throw new ModelFormatException(file, "model layout version " + version + " is not supported; this library "
+                    + "reads version " + VERSION);
+        }
+        EncoderConfig encoder = encoderConfig(c);
+        TrainingSettings training = trainingSettings(c, encoder);
+        ModelMetadata metadata = metadata(file, a);
+
+        Path itemsFile = file.toAbsolutePath().resolveSibling(c.string("items.file"));
+        ItemCatalog catalog = ItemsFile.read(itemsFile, a.itemIds(), c.string("items.sha256"));
+
+        INDArray table = tensor(file, a, TABLE_TENSOR, encoder, new int[] {catalog.tableSize(), encoder.dim()});
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : a.tensors().entrySet()) {
+            String name = e.getKey();
+            if (name.equals(TABLE_TENSOR)) continue;
+            if (!name.startsWith(ENCODER_PREFIX)) {
+                throw new ModelFormatException(file, "unexpected tensor '" + name + "'");
+            }
+            weights.put(name.substring(ENCODER_PREFIX.length()), tensor(file, a, name, encoder, null));
+        }
+        try {
+            return new SavedModel(encoder, training, metadata, catalog, table, weights);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, "the weights do not fit the " + EncoderNames.name(encoder.type())
+                    + " encoder it configures: " + e.getMessage());
+        }
+    }
+
+    private static EncoderConfig encoderConfig(Config c) throws ModelFormatException {
+        String typeName = c.string("encoder.type");
+        EncoderType type = EncoderNames.parse(typeName).orElseThrow(() -> new ModelFormatException(c.file,
+                "unknown encoder type '" + typeName + "'; this library knows " + EncoderNames.choices()));
+        String dtype = c.string("encoder.dtype");
+        DataType dt = switch (dtype) {
+            case "float32" -> DataType.FLOAT;
+            case "float64" -> DataType.DOUBLE;
+            default -> throw new ModelFormatException(c.file, "config key 'encoder.dtype' is '" + dtype
+                    + "', expected float32 or float64");
+        };
+        try {
+            EncoderConfig.Builder b = EncoderConfig.builder(type).dim(c.integer("encoder.dim"))
+                    .numInterests(c.integer("encoder.interests")).maxLen(c.integer("encoder.max_len"))
+                    .hidden(c.integer("encoder.hidden")).routingIterations(c.integer("encoder.routing_iterations"))
+                    .reluProjection(c.bool("encoder.relu_projection"))
+                    .truncatedRoutingLogits(c.bool("encoder.truncated_routing_logits")).dataType(dt);
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(c.file, "invalid encoder configuration: " + e.getMessage());
+        }
+    }
+
+    private static TrainingSettings trainingSettings(Config c, EncoderConfig encoder) throws ModelFormatException {
+        String s = c.string("train.sampler");
+        SamplerType sampler;
+        try {
+            sampler = SamplerType.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(c.file, "config key 'train.sampler' is '" + s + "', expected log_uniform or uniform");
+        }
+        try {
+            TrainingSettings t = new TrainingSettings(c.longValue("train.seed"), c.number("train.learning_rate"),
+                    c.integer("train.batch_size"), c.integer("train.negative_multiplier"), sampler,
+                    c.longValue("train.max_steps"));
+            t.toTrainerConfig(encoder); // validates the values
+            return t;
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(c.file, "invalid training settings: " + e.getMessage());
+        }
+    }
+
+    private static ModelMetadata metadata(Path file, ModelArchive a) throws ModelFormatException {
+        Map<String, String> m = new TreeMap<>(a.metadata());
+        String dataset = m.remove("dataset");
+        String protocol = m.remove("protocol");
+        String steps = m.remove("steps");
+        String best = m.remove("best_step");
+        try {
+            return new ModelMetadata(dataset == null ? "" : dataset, protocol == null ? "" : protocol,
+                    steps == null ? 0 : Long.parseLong(steps), best == null ? 0 : Long.parseLong(best), m);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, "invalid metadata: " + e.getMessage());
+        }
+    }
+
+    /** A tensor of the encoder's data type, checked against an expected shape when one is given. */
+    private static INDArray tensor(Path file, ModelArchive a, String name, EncoderConfig enc, int[] shape)
+            throws ModelFormatException {
+        TensorData t = a.tensors().get(name);
+        if (t == null) throw new ModelFormatException(file, "lacks the tensor '" + name + "'");
+        TensorData.DType want = enc.dataType() == DataType.DOUBLE ? TensorData.DType.FLOAT64 : TensorData.DType.FLOAT32;
+        if (t.dtype() != want) {
+            throw new ModelFormatException(file, "tensor '" + name + "' is " + t.dtype().jsonName() + ", the encoder is "
+                    + want.jsonName());
+        }
+        if (shape != null && !java.util.Arrays.equals(shape, t.shape())) {
+            throw new ModelFormatException(file, "tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected " + java.util.Arrays.toString(shape));
+        }
+        return t.toINDArray();
+    }
+
+    /** Typed access to the archive's config with errors that name the file and key. */
+    private static final class Config {
+        final Path file;
+        final ModelArchive a;
+
+        Config(Path file, ModelArchive a) {
+            this.file = file;
+            this.a = a;
+        }
+
+        String string(String key) throws ModelFormatException {
+            try {
+                return a.configString(key);
+            } catch (NoSuchElementException e) {
+                throw new ModelFormatException(file, "lacks the config key '" + key + "'; is it a model saved by "
+                        + "ModelStore? (keys: " + a.config().keySet() + ")");
+            }
+        }
+
+        int integer(String key) throws ModelFormatException {
+            long v = longValue(key);
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                throw new ModelFormatException(file, "config key '" + key + "' is out of range: " + v);
+            }
+            return (int) v;
+        }
+
+        long longValue(String key) throws ModelFormatException {
+            String v = string(key);
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new ModelFormatException(file, "config key '" + key + "' is not an integer: '" + v + "'");
+            }
+        }
+
+        double number(String key) throws ModelFormatException {
+            String v = string(key);
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new ModelFormatException(file, "config key '" + key + "' is not a number: '" + v + "'");
+            }
+        }
+
+        boolean bool(String key) throws ModelFormatException {
+            String v = string(key);
+            if (v.equals("true")) return true;
+            if (v.equals("false")) return false;
+            throw new ModelFormatException(file, "config key '" + key + "' is not true or false: '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.eimf.internal.pipeline;
+
+import dev.eimf.data.Dataset;
+import dev.eimf.esim.EsimResult;
+import dev.eimf.esim.EsimRunner;
+import dev.eimf.esim.InterestStore;
+import dev.eimf.esim.TypicalSampleSelector;
+import dev.eimf.esim.TypicalSamples;
+import dev.eimf.esim.UserHistory;
+import dev.eimf.esim.UserInterests;
+import dev.eimf.eval.Split;
+import dev.eimf.internal.mtl.AuxiliaryTasks;
+import dev.eimf.internal.train.RunOptions;
+import dev.eimf.internal.train.TrainedModel;
+import dev.eimf.internal.train.Trainer;
+import dev.eimf.internal.train.TrainerConfig;
+import dev.eimf.internal.train.TrainingResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The whole EIMF method in one call (method spec §3-4):
+ * <ol>
+ *   <li><b>warm-up</b>: the backbone (IBIM) trains alone for {@link EimfConfig#effectiveWarmupSteps()};</li>
+ *   <li><b>ESIM</b>: each training user is represented by the L2-normalised mean of its K interests under the
+ *       warm model; typical users are selected; their explicit interests are extracted (LLM or metadata),
+ *       encoded and stored; semantic targets are built (with propagation when on);</li>
+ *   <li><b>multi-task training</b>: training continues from the warm-up state with the auxiliary tasks
+ *       added, up to {@code trainer.maxSteps()} steps in total.</li>
+ * </ol>
+ * Every stage resumes after a crash: training from its checkpoint in the work directory, ESIM from the
+ * interest store. The returned model serves from behaviour alone.
+ *
+ * <pre>{@code
+ * EimfConfig cfg = EimfConfig.builder(trainerConfig)
+ *         .extractor(MetadataInterestExtractor.builder().build())
+ *         .textEncoder(myEncoder).storeDir(Path.of("store")).workDir(Path.of("work")).build();
+ * EimfResult r = new EimfPipeline(cfg).run(dataset, split, PipelineListener.NONE);
+ * }</pre>
+ */
+public final class EimfPipeline {
+    /** Training users whose interests are computed per forward pass when selecting typical users. */
+    private static final int CHUNK = 512;
+
+    private final EimfConfig config;
+
+    /** @param config the pipeline settings */
+    public EimfPipeline(EimfConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The settings. */
+    public EimfConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs every stage.
+     *
+     * @param dataset  the dataset the split was made from (user ids and item texts)
+     * @param split    training sequences and validation cases
+     * @param listener progress
+     * @throws UncheckedIOException when the store or a checkpoint cannot be read or written
+     */
+    public EimfResult run(Dataset dataset, Split split, PipelineListener listener) {
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(listener, "listener");
+        Path work = null;
+        boolean temporary = config.workDir().isEmpty();
+        try {
+            work = temporary ? Files.createTempDirectory("eimf-work") : config.workDir().get();
+            Files.createDirectories(work);
+            return stages(dataset, split, listener, work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (temporary && work != null) {
+                dev.eimf.internal.io.AtomicFiles.deleteTreeQuietly(work);
+            }
+        }
+    }
+
+    private EimfResult stages(Dataset dataset, Split split, PipelineListener listener, Path work) throws IOException {
+        TrainerConfig full = config.trainer();
+        long warmSteps = config.effectiveWarmupSteps();
+        Path warmCkpt = work.resolve("warmup.ckpt");
+        Path mainCkpt = work.resolve(config.runName() + ".ckpt");
+
+        listener.stage("warmup", "backbone alone for " + warmSteps + " steps");
+        RunOptions warmOptions = RunOptions.defaults().withRestoreBest(false).withCheckpoint(warmCkpt, config.checkpointEvery());
+        if (Files.exists(warmCkpt)) {
+            warmOptions = warmOptions.withResume(warmCkpt);
+        }
+        TrainingResult warm = new Trainer(full.toBuilder().maxSteps(warmSteps).build())
+                .train(split, p -> listener.training("warmup", p), warmOptions);
+
+        RunOptions mainOptions = RunOptions.defaults().withCheckpoint(mainCkpt, config.checkpointEvery())
+                .withResume(Files.exists(mainCkpt) ? mainCkpt : warmCkpt);
+        Optional<TypicalSamples> typical = Optional.empty();
+        Optional<EsimResult> esim = Optional.empty();
+        Optional<SemanticObjective> objective = Optional.empty();
+        Optional<Semantics> semantics = Optional.empty();
+        double esimSeconds = 0;
+        if (config.semantic()) {
+            long t0 = System.nanoTime();
+            String[] userIds = new String[split.train().length];
+            for (int i = 0; i < userIds.length; i++) {
+                userIds[i] = dataset.userId(split.trainUsers()[i]);
+            }
+            float[][] behaviour = behaviourVectors(warm.model(), split.train());
+            TypicalSamples samples = new TypicalSampleSelector(config.typical()).select(Arrays.asList(userIds), behaviour);
+            listener.stage("esim", String.format(Locale.ROOT, "%d typical users from %d clusters (%s)",
+                    samples.chosen().size(), samples.numClusters(), config.typical().strategy()));
+            List<UserHistory> histories = new ArrayList<>();
+            for (TypicalSamples.TypicalUser t : samples.chosen()) {
+                histories.add(UserHistory.of(t.userId(), split.train()[t.index()], dataset.catalog()));
+            }
+            EsimResult result;
+            try (InterestStore store = InterestStore.open(config.storeDir())) {
+                result = EsimRunner.builder().extractor(config.extractor()).encoder(config.textEncoder()).store(store)
+                        .concurrency(config.esimConcurrency()).build().run(histories);
+            }
+            Map<String, UserInterests> byUser = new HashMap<>();
+            for (UserInterests u : result.users()) {
+                byUser.put(u.userId(), u);
+            }
+            SemanticTargets targets = SemanticTargets.build(samples, byUser, config.aux(), config.propagate());
+            listener.stage("esim", String.format(Locale.ROOT,
+                    "%d extractions (%d fresh, %d LLM calls, %d cached, %d failed); semantic targets: %d own, %d propagated of %d users",
+                    result.stats().typicalUsers(), result.stats().typicalUsers() - result.stats().cached(),
+                    result.stats().llmCalls(), result.stats().cached(),
+                    result.stats().failed(), targets.ownCount(), targets.propagatedCount(), targets.size()));
+            AuxiliaryTasks tasks = new AuxiliaryTasks(config.aux(), warm.model().encoder().dim(),
+                    config.textEncoder().dimension(), full.seed() ^ 0x4549_4D46L);
+            SemanticObjective obj = new SemanticObjective(tasks, targets);
+            mainOptions = mainOptions.withAuxiliary(obj);
+            typical = Optional.of(samples);
+            esim = Optional.of(result);
+            objective = Optional.of(obj);
+            esimSeconds = (System.nanoTime() - t0) / 1e9;
+            if (targets.ownCount() > 0) {
+                semantics = Optional.of(Semantics.of(tasks, result));
+            }
+        }
+        listener.stage("train", config.semantic() ? "multi-task training to step " + full.maxSteps()
+                : "backbone training to step " + full.maxSteps());
+        TrainingResult main = new Trainer(full).train(split, p -> listener.training("train", p), mainOptions);
+        return new EimfResult(main.model(), warm, main, typical, esim, objective, semantics, esimSeconds);
+    }
+
+    /** The L2-normalised mean of each sequence's K interests (last T items) under the model. */
+    static float[][] behaviourVectors(TrainedModel model, int[][] sequences) {
+        return behaviourVectors(model::interests, sequences);
+    }
+
+    /**
+     * Each sequence's behavioural vector for typical-sample selection (method spec §3.2): the
+     * L2-normalised mean of its K interests.
+     *
+     * @param interests histories to interests [B, K, d] (a model's inference pass)
+     * @param sequences item ids per user, oldest first
+     */
+    public static float[][] behaviourVectors(java.util.function.Function<int[][], INDArray> interests,
+                                             int[][] sequences) {
+        float[][] out = new float[sequences.length][];
+        for (int from = 0; from < sequences.length; from += CHUNK) {
+            int to = Math.min(sequences.length, from + CHUNK);
+            INDArray v = interests.apply(Arrays.copyOfRange(sequences, from, to));
+            int k = (int) v.size(1);
+            int d = (int) v.size(2);
+            float[] flat = v.data().asFloat();
+            for (int i = from; i < to; i++) {
+                float[] mean = new float[d];
+                int base = (i - from) * k * d;
+                for (int j = 0; j < k; j++) {
+                    for (int c = 0; c < d; c++) {
+                        mean[c] += flat[base + j * d + c] / k;
+                    }
+                }
+                double n2 = 0;
+                for (float x : mean) {
+                    n2 += (double) x * x;
+                }
+                double norm = Math.sqrt(n2);
+                if (norm > 0) {
+                    for (int c = 0; c < d; c++) {
+                        mean[c] /= (float) norm;
+                    }
+                }
+                out[i] = mean;
+            }
+        }
+        return out;
+    }
+}

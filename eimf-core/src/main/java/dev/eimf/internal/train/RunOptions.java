@@ -1,0 +1,53 @@
+package dev.eimf.internal.train;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How one call of {@link Trainer#train(dev.eimf.eval.Split, TrainingListener, RunOptions)} runs, beyond
+ * the model's configuration: checkpoints, resuming, and an auxiliary objective.
+ *
+ * @param checkpoint      file that receives a checkpoint every {@code checkpointEvery} steps and at the
+ *                        end (written atomically: temporary file, fsync, rename); empty = none
+ * @param checkpointEvery steps between checkpoints (with a checkpoint file); 0 = only at the end
+ * @param resumeFrom      checkpoint to continue from (same encoder, batch, seed and data; the step budget
+ *                        and validation settings may differ); empty = start afresh
+ * @param auxiliary       extra objective; empty = none
+ * @param restoreBest     restore the best validated weights at the end (default true); a warm-up stage
+ *                        that another stage continues sets false
+ */
+public record RunOptions(Optional<Path> checkpoint, int checkpointEvery, Optional<Path> resumeFrom,
+                         Optional<AuxiliaryObjective> auxiliary, boolean restoreBest) {
+
+    /** Validates. */
+    public RunOptions {
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpointEvery must be >= 0, got " + checkpointEvery);
+        }
+    }
+
+    /** No checkpoints, a fresh start, no auxiliary objective, best weights restored. */
+    public static RunOptions defaults() {
+        return new RunOptions(Optional.empty(), 0, Optional.empty(), Optional.empty(), true);
+    }
+
+    /** With checkpoints to {@code file} every {@code every} steps (0 = only at the end). */
+    public RunOptions withCheckpoint(Path file, int every) {
+        return new RunOptions(Optional.of(file), every, resumeFrom, auxiliary, restoreBest);
+    }
+
+    /** Continuing from the checkpoint {@code file}. */
+    public RunOptions withResume(Path file) {
+        return new RunOptions(checkpoint, checkpointEvery, Optional.of(file), auxiliary, restoreBest);
+    }
+
+    /** With an auxiliary objective. */
+    public RunOptions withAuxiliary(AuxiliaryObjective objective) {
+        return new RunOptions(checkpoint, checkpointEvery, resumeFrom, Optional.of(objective), restoreBest);
+    }
+
+    /** Whether to restore the best validated weights at the end. */
+    public RunOptions withRestoreBest(boolean restore) {
+        return new RunOptions(checkpoint, checkpointEvery, resumeFrom, auxiliary, restore);
+    }
+}

@@ -1,9 +1,0 @@
-/**
- * The two auxiliary tasks of EIMF's multi-task training (method spec §4): modality alignment (InfoNCE between
- * behavioural interests and projected semantic interests) and semantic prediction (an MLP head predicting the
- * semantic vector from the behavioural interest), with the projection g that also names interests at serving
- * time ({@link dev.eimf.mtl.InterestNamer}). Entry point: {@link dev.eimf.mtl.AuxiliaryTasks}, configured by
- * {@link dev.eimf.mtl.AuxTasksConfig}, fed a {@link dev.eimf.mtl.SemanticBatch} per training batch. Every
- * backward pass is written by hand and checked against central finite differences in double precision.
- */
-package dev.eimf.mtl;
