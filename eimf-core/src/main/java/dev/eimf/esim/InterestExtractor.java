@@ -35,6 +35,17 @@ public interface InterestExtractor {
         return extract(prepare(history));
     }
 
+    /**
+     * This extractor asking for {@code k} interests, the model's K. The trainer calls it so that K is set
+     * once, on the backbone; an extractor whose number of interests was set explicitly keeps it and
+     * returns itself, and so does the default.
+     *
+     * @param k the number of interests of the model being trained
+     */
+    default InterestExtractor withInterests(int k) {
+        return this;
+    }
+
     /** The store key of a prepared request. */
     default StoreKey key(ExtractionRequest request) {
         return new StoreKey(name(), modelName(), request.promptHash());

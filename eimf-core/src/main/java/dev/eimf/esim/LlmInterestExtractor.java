@@ -46,6 +46,13 @@ public final class LlmInterestExtractor implements InterestExtractor {
         return client.modelName();
     }
 
+    /** {@inheritDoc} Asks for {@code k} interests unless the prompt builder set J explicitly. */
+    @Override
+    public LlmInterestExtractor withInterests(int k) {
+        PromptBuilder p = prompts.withInterests(k);
+        return p == prompts ? this : new LlmInterestExtractor(client, p, parser, maxRepairs);
+    }
+
     @Override
     public ExtractionRequest prepare(UserHistory history) {
         Prompt p = prompts.build(history);

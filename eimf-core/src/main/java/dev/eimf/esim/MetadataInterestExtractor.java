@@ -45,8 +45,14 @@ public final class MetadataInterestExtractor implements InterestExtractor {
     private final double wordWeight;
     private final int minSupport;
 
+    /** Whether J was set on the builder; otherwise the trainer's K replaces it ({@link #withInterests}). */
+    private final boolean interestsExplicit;
+    private final Builder source;
+
     private MetadataInterestExtractor(Builder b) {
-        this.interests = b.interests;
+        this.interests = b.interests == null ? 4 : b.interests;
+        this.interestsExplicit = b.interests != null;
+        this.source = b.copy();
         this.maxHistory = b.maxHistory;
         this.halfLife = b.halfLife;
         this.mode = b.mode;
@@ -211,9 +217,15 @@ public final class MetadataInterestExtractor implements InterestExtractor {
         }
     }
 
+    /** {@inheritDoc} Unless J was set on the builder, a copy that returns up to {@code k} interests. */
+    @Override
+    public MetadataInterestExtractor withInterests(int k) {
+        return interestsExplicit || k == interests ? this : source.copy().interests(k).build();
+    }
+
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
-        private int interests = 4;
+        private Integer interests;
         private int maxHistory = 50;
         private double halfLife = 10.0;
         private CategoryMode mode = CategoryMode.AUTO;
@@ -226,7 +238,22 @@ public final class MetadataInterestExtractor implements InterestExtractor {
 
         private Builder() {}
 
-        /** J, the most interests returned (default 4). */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.interests = interests;
+            b.maxHistory = maxHistory;
+            b.halfLife = halfLife;
+            b.mode = mode;
+            b.pathDepth = pathDepth;
+            b.dropRoot = dropRoot;
+            b.categoryWeight = categoryWeight;
+            b.brandWeight = brandWeight;
+            b.wordWeight = wordWeight;
+            b.minSupport = minSupport;
+            return b;
+        }
+
+        /** J, the most interests returned (default: the trained model's K, 4 outside training). */
         public Builder interests(int v) { interests = v; return this; }
         /** The most recent items considered (default 50, as in the LLM prompt). */
         public Builder maxHistory(int v) { maxHistory = v; return this; }
@@ -249,7 +276,7 @@ public final class MetadataInterestExtractor implements InterestExtractor {
 
         /** Validates and builds. */
         public MetadataInterestExtractor build() {
-            if (interests < 1) throw new IllegalArgumentException("interests must be >= 1, got " + interests);
+            if (interests != null && interests < 1) throw new IllegalArgumentException("interests must be >= 1, got " + interests);
             if (maxHistory < 1) throw new IllegalArgumentException("maxHistory must be >= 1, got " + maxHistory);
             if (!(halfLife > 0) || Double.isInfinite(halfLife)) throw new IllegalArgumentException("halfLife must be a positive number, got " + halfLife);
             if (mode == null) throw new IllegalArgumentException("categoryMode must not be null");

@@ -33,8 +33,14 @@ public final class PromptBuilder {
     private final boolean jsonMode;
     private final CategoryMode categoryMode;
 
+    /** Whether J was set on the builder; otherwise the trainer's K replaces it ({@link #withInterests}). */
+    private final boolean interestsExplicit;
+    private final Builder source;
+
     private PromptBuilder(Builder b) {
-        this.interests = b.interests;
+        this.interests = b.interests == null ? 4 : b.interests;
+        this.interestsExplicit = b.interests != null;
+        this.source = b.copy();
         this.maxHistory = b.maxHistory;
         this.domain = b.domain;
         this.system = b.system;
@@ -133,9 +139,14 @@ public final class PromptBuilder {
         return s.replaceAll("\\s+", " ").trim();
     }
 
+    /** Unless J was set on the builder, a copy that asks for {@code k} interests (the trained model's K). */
+    public PromptBuilder withInterests(int k) {
+        return interestsExplicit || k == interests ? this : source.copy().interests(k).build();
+    }
+
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
-        private int interests = 4;
+        private Integer interests;
         private int maxHistory = 50;
         private String domain = "items";
         private PromptTemplate system;
@@ -148,7 +159,22 @@ public final class PromptBuilder {
 
         private Builder() {}
 
-        /** J, the number of interests to ask for (default 4 = K). */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.interests = interests;
+            b.maxHistory = maxHistory;
+            b.domain = domain;
+            b.system = system;
+            b.user = user;
+            b.repair = repair;
+            b.temperature = temperature;
+            b.maxTokens = maxTokens;
+            b.jsonMode = jsonMode;
+            b.categoryMode = categoryMode;
+            return b;
+        }
+
+        /** J, the number of interests to ask for (default: the trained model's K, 4 outside training). */
         public Builder interests(int v) { interests = v; return this; }
         /** The most recent items listed (default 50). */
         public Builder maxHistory(int v) { maxHistory = v; return this; }
@@ -172,7 +198,7 @@ public final class PromptBuilder {
 
         /** Validates and builds; fails on templates with unknown placeholders or a user template without {{history}}. */
         public PromptBuilder build() {
-            if (interests < 1) throw new IllegalArgumentException("interests must be >= 1, got " + interests);
+            if (interests != null && interests < 1) throw new IllegalArgumentException("interests must be >= 1, got " + interests);
             if (maxHistory < 1) throw new IllegalArgumentException("maxHistory must be >= 1, got " + maxHistory);
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(categoryMode, "categoryMode");

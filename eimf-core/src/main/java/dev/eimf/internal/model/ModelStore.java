@@ -1,5 +1,9 @@
 package dev.eimf.internal.model;
 
+import dev.eimf.backbone.BackboneConfig;
+import dev.eimf.backbone.Backbones;
+import dev.eimf.internal.ibim.EncoderRecipe;
+
 import dev.eimf.data.ItemCatalog;
 import dev.eimf.internal.ibim.EncoderConfig;
 import dev.eimf.internal.ibim.EncoderType;
@@ -45,6 +49,8 @@ public final class ModelStore {
     public static final String TABLE_TENSOR = "item_embeddings";
     /** Prefix of encoder weight tensors. */
     public static final String ENCODER_PREFIX = "encoder.";
+    /** Config keys of a registered backbone's options: {@code encoder.option.NAME}. */
+    static final String OPTION_PREFIX = "encoder.option.";
 
     private ModelStore() {
     }
@@ -75,18 +81,28 @@ public final class ModelStore {
 
     private static ModelArchive archive(SavedModel m, String itemsSha256) {
         ModelArchive.Builder a = ModelArchive.builder();
-        EncoderConfig e = m.encoderConfig();
         a.config("model.kind", KIND);
         a.config("model.version", VERSION);
-        a.config("encoder.type", EncoderNames.name(e.type()));
-        a.config("encoder.dim", e.dim());
-        a.config("encoder.interests", e.numInterests());
-        a.config("encoder.max_len", e.maxLen());
-        a.config("encoder.hidden", e.hidden());
-        a.config("encoder.routing_iterations", e.routingIterations());
-        a.config("encoder.relu_projection", e.reluProjection());
-        a.config("encoder.truncated_routing_logits", e.truncatedRoutingLogits());
-        a.config("encoder.dtype", e.dataType() == DataType.DOUBLE ? "float64" : "float32");
+        if (m.recipe() instanceof EncoderRecipe.BuiltIn builtIn) {
+            EncoderConfig e = builtIn.config();
+            a.config("encoder.type", EncoderNames.name(e.type()));
+            a.config("encoder.dim", e.dim());
+            a.config("encoder.interests", e.numInterests());
+            a.config("encoder.max_len", e.maxLen());
+            a.config("encoder.hidden", e.hidden());
+            a.config("encoder.routing_iterations", e.routingIterations());
+            a.config("encoder.relu_projection", e.reluProjection());
+            a.config("encoder.truncated_routing_logits", e.truncatedRoutingLogits());
+            a.config("encoder.dtype", e.dataType() == DataType.DOUBLE ? "float64" : "float32");
+        } else {
+            BackboneConfig b = m.recipe().backbone();
+            a.config("encoder.type", b.name());
+            a.config("encoder.dim", b.dim());
+            a.config("encoder.interests", b.numInterests());
+            a.config("encoder.max_len", b.maxLen());
+            a.config("encoder.dtype", "float32");
+            b.options().forEach((k, v) -> a.config(OPTION_PREFIX + k, v));
+        }
         TrainingSettings t = m.training();
         a.config("train.seed", t.seed());
         a.config("train.learning_rate", t.learningRate());
@@ -133,14 +149,14 @@ public final class ModelStore {
             throw new ModelFormatException(file, "model layout version " + version + " is not supported; this library "
                     + "reads version " + VERSION);
         }
-        EncoderConfig encoder = encoderConfig(c);
+        EncoderRecipe encoder = recipe(c);
         TrainingSettings training = trainingSettings(c, encoder);
         ModelMetadata metadata = metadata(file, a);
 
         Path itemsFile = file.toAbsolutePath().resolveSibling(c.string("items.file"));
         ItemCatalog catalog = ItemsFile.read(itemsFile, a.itemIds(), c.string("items.sha256"));
 
-        INDArray table = tensor(file, a, TABLE_TENSOR, encoder, new int[] {catalog.tableSize(), encoder.dim()});
+        INDArray table = tensor(file, a, TABLE_TENSOR, encoder, new int[] {catalog.tableSize(), encoder.backbone().dim()});
         Map<String, INDArray> weights = new LinkedHashMap<>();
         for (Map.Entry<String, TensorData> e : a.tensors().entrySet()) {
             String name = e.getKey();
@@ -153,8 +169,32 @@ public final class ModelStore {
         try {
             return new SavedModel(encoder, training, metadata, catalog, table, weights);
         } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(file, "the weights do not fit the " + EncoderNames.name(encoder.type())
+            throw new ModelFormatException(file, "the weights do not fit the " + encoder.backbone().name()
                     + " encoder it configures: " + e.getMessage());
+        }
+    }
+
+    /** A built-in encoder's configuration, or a registered backbone's with its saved options. */
+    private static EncoderRecipe recipe(Config c) throws ModelFormatException {
+        String typeName = c.string("encoder.type");
+        if (EncoderNames.parse(typeName).isPresent()) {
+            return new EncoderRecipe.BuiltIn(encoderConfig(c));
+        }
+        if (Backbones.lookup(typeName).isEmpty()) {
+            throw new ModelFormatException(c.file, "unknown encoder type '" + typeName + "'; this library knows "
+                    + Backbones.names() + " (a backbone of your own must be registered with Backbones.register before loading)");
+        }
+        Map<String, String> options = new TreeMap<>();
+        for (String key : c.a.config().keySet()) {
+            if (key.startsWith(OPTION_PREFIX)) {
+                options.put(key.substring(OPTION_PREFIX.length()), c.string(key));
+            }
+        }
+        try {
+            return EncoderRecipe.of(new BackboneConfig(typeName, c.integer("encoder.dim"), c.integer("encoder.interests"),
+                    c.integer("encoder.max_len"), options));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(c.file, "invalid backbone configuration: " + e.getMessage());
         }
     }
 
@@ -181,7 +221,7 @@ public final class ModelStore {
         }
     }
 
-    private static TrainingSettings trainingSettings(Config c, EncoderConfig encoder) throws ModelFormatException {
+    private static TrainingSettings trainingSettings(Config c, EncoderRecipe encoder) throws ModelFormatException {
         String s = c.string("train.sampler");
         SamplerType sampler;
         try {
@@ -215,7 +255,7 @@ public final class ModelStore {
     }
 
     /** A tensor of the encoder's data type, checked against an expected shape when one is given. */
-    private static INDArray tensor(Path file, ModelArchive a, String name, EncoderConfig enc, int[] shape)
+    private static INDArray tensor(Path file, ModelArchive a, String name, EncoderRecipe enc, int[] shape)
             throws ModelFormatException {
         TensorData t = a.tensors().get(name);
         if (t == null) throw new ModelFormatException(file, "lacks the tensor '" + name + "'");

@@ -1,5 +1,8 @@
 package dev.eimf.internal.model;
 
+import dev.eimf.backbone.BackboneConfig;
+import dev.eimf.internal.ibim.EncoderRecipe;
+
 import dev.eimf.data.ItemCatalog;
 import dev.eimf.eval.ItemScorer;
 import dev.eimf.internal.ibim.CapsuleEncoder;
@@ -39,7 +42,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * hold one encoder replica per thread.
  */
 public final class SavedModel implements UserInterests, ItemScorer {
-    private final EncoderConfig encoderConfig;
+    private final EncoderRecipe recipe;
     private final TrainingSettings training;
     private final ModelMetadata metadata;
     private final ItemCatalog catalog;
@@ -51,7 +54,13 @@ public final class SavedModel implements UserInterests, ItemScorer {
 
     SavedModel(EncoderConfig encoderConfig, TrainingSettings training, ModelMetadata metadata, ItemCatalog catalog,
                INDArray table, Map<String, INDArray> weights) {
-        this.encoderConfig = Objects.requireNonNull(encoderConfig, "encoderConfig");
+        this(new EncoderRecipe.BuiltIn(encoderConfig), training, metadata, catalog, table, weights);
+    }
+
+    SavedModel(EncoderRecipe recipe, TrainingSettings training, ModelMetadata metadata, ItemCatalog catalog,
+               INDArray table, Map<String, INDArray> weights) {
+        this.recipe = Objects.requireNonNull(recipe, "recipe");
+        BackboneConfig encoderConfig = recipe.backbone();
         this.training = Objects.requireNonNull(training, "training");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -61,11 +70,11 @@ public final class SavedModel implements UserInterests, ItemScorer {
             throw new IllegalArgumentException("item table has shape " + java.util.Arrays.toString(table.shape())
                     + ", expected [" + catalog.tableSize() + ", " + encoderConfig.dim() + "] (catalogue items + padding, d)");
         }
-        if (table.dataType() != encoderConfig.dataType()) {
+        if (table.dataType() != recipe.dataType()) {
             throw new IllegalArgumentException("item table is " + table.dataType() + " but the encoder is "
-                    + encoderConfig.dataType());
+                    + recipe.dataType());
         }
-        this.trainerConfig = training.toTrainerConfig(encoderConfig);
+        this.trainerConfig = training.toTrainerConfig(recipe);
         // Fail now, not on a serving thread, if the weights do not fit the configuration.
         TrainedModel first = newReplica();
         this.replicas = ThreadLocal.withInitial(this::newReplica);
@@ -75,15 +84,16 @@ public final class SavedModel implements UserInterests, ItemScorer {
     /**
      * A saved model holding a copy of a trained model's weights (later training does not change it).
      *
-     * @param model    the trained model; its encoder must be one of the built-in encoders
+     * @param model    the trained model; its encoder is a built-in one or a registered {@code Backbone}
      * @param catalog  the catalogue of the dataset it was trained on (same item ids)
      * @param metadata where it came from
-     * @throws IllegalArgumentException when the encoder is a custom {@link InterestEncoder} (it cannot be
-     *                                  rebuilt from a file), or the catalogue does not match the item table
+     * @throws IllegalArgumentException when the encoder cannot be rebuilt from a file (an {@link InterestEncoder}
+     *                                  that is neither built in nor a registered backbone), or the catalogue does
+     *                                  not match the item table
      */
     public static SavedModel of(TrainedModel model, ItemCatalog catalog, ModelMetadata metadata) {
         Objects.requireNonNull(model, "model");
-        EncoderConfig cfg = encoderConfigOf(model.encoder());
+        EncoderRecipe cfg = EncoderRecipe.of(model.encoder());
         Map<String, INDArray> w = new LinkedHashMap<>();
         for (Param p : model.encoder().parameters()) {
             if (w.put(p.name(), p.value().dup('c')) != null) {
@@ -93,24 +103,11 @@ public final class SavedModel implements UserInterests, ItemScorer {
         return new SavedModel(cfg, TrainingSettings.of(model.config()), metadata, catalog, model.itemTable().dup('c'), w);
     }
 
-    /**
-     * The configuration of a built-in encoder.
-     *
-     * @throws IllegalArgumentException for any other encoder, naming its class
-     */
-    static EncoderConfig encoderConfigOf(InterestEncoder encoder) {
-        if (encoder instanceof SelfAttentiveEncoder sa) return sa.config();
-        if (encoder instanceof CapsuleEncoder caps) return caps.config();
-        throw new IllegalArgumentException("cannot save a model whose encoder is " + encoder.getClass().getName()
-                + ": only the built-in encoders made by Encoders.create (" + EncoderNames.choices()
-                + ") can be rebuilt from a model file");
-    }
-
     private TrainedModel newReplica() {
-        InterestEncoder enc = Encoders.create(encoderConfig, new SplittableRandom(0));
+        InterestEncoder enc = recipe.create(new SplittableRandom(0));
         List<Param> params = enc.parameters();
         if (params.size() != weights.size()) {
-            throw new IllegalArgumentException("the " + EncoderNames.name(encoderConfig.type()) + " encoder has parameters "
+            throw new IllegalArgumentException("the " + recipe.backbone().name() + " encoder has parameters "
                     + names(params) + " but the weights are " + weights.keySet());
         }
         for (Param p : params) {
@@ -135,9 +132,19 @@ public final class SavedModel implements UserInterests, ItemScorer {
         return out;
     }
 
-    /** The encoder configuration (backbone, d, K, T...). */
+    /**
+     * The built-in encoder's configuration.
+     *
+     * @throws IllegalStateException for a model of a user's backbone ({@link #recipe()} describes every model)
+     */
     public EncoderConfig encoderConfig() {
-        return encoderConfig;
+        if (recipe instanceof EncoderRecipe.BuiltIn b) return b.config();
+        throw new IllegalStateException("the model's backbone '" + recipe.backbone().name() + "' is not a built-in encoder");
+    }
+
+    /** How the encoder is rebuilt: backbone name, d, K, T and options. */
+    public EncoderRecipe recipe() {
+        return recipe;
     }
 
     /** The training settings. */
@@ -162,12 +169,12 @@ public final class SavedModel implements UserInterests, ItemScorer {
 
     /** Embedding size d. */
     public int dim() {
-        return encoderConfig.dim();
+        return recipe.backbone().dim();
     }
 
     /** Number of interests K. */
     public int numInterests() {
-        return encoderConfig.numInterests();
+        return recipe.backbone().numInterests();
     }
 
     /** A copy of the item table {@code [n+1, d]} as float rows (row 0 is padding). */
@@ -262,7 +269,7 @@ public final class SavedModel implements UserInterests, ItemScorer {
 
     @Override
     public String toString() {
-        return "SavedModel[" + EncoderNames.name(encoderConfig.type()) + ", d=" + dim() + ", K=" + numInterests()
-                + ", T=" + encoderConfig.maxLen() + ", items=" + numItems() + ", dataset=" + metadata.dataset() + "]";
+        return "SavedModel[" + recipe.backbone().name() + ", d=" + dim() + ", K=" + numInterests()
+                + ", T=" + recipe.backbone().maxLen() + ", items=" + numItems() + ", dataset=" + metadata.dataset() + "]";
     }
 }

@@ -31,7 +31,12 @@ public record TrainingSettings(long seed, double learningRate, int batchSize, in
 
     /** A trainer configuration with these settings for an encoder configuration (defaults elsewhere). */
     public TrainerConfig toTrainerConfig(EncoderConfig encoder) {
-        return TrainerConfig.builder(rng -> Encoders.create(encoder, rng)).seed(seed).learningRate(learningRate)
+        return toTrainerConfig(new dev.eimf.internal.ibim.EncoderRecipe.BuiltIn(encoder));
+    }
+
+    /** A trainer configuration with these settings for any encoder (defaults elsewhere). */
+    public TrainerConfig toTrainerConfig(dev.eimf.internal.ibim.EncoderRecipe recipe) {
+        return TrainerConfig.builder(recipe::create).seed(seed).learningRate(learningRate)
                 .batchSize(batchSize).negativeMultiplier(negativeMultiplier).sampler(sampler).maxSteps(maxSteps)
                 .build();
     }

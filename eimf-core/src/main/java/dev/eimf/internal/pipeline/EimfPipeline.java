@@ -74,6 +74,16 @@ public final class EimfPipeline {
      * @throws UncheckedIOException when the store or a checkpoint cannot be read or written
      */
     public EimfResult run(Dataset dataset, Split split, PipelineListener listener) {
+        return run(dataset, split, listener, () -> false);
+    }
+
+    /**
+     * Runs every stage, polling {@code stop} after every training step: a stop ends the current stage with
+     * its best weights restored and skips the stages after it (the result's training record then has
+     * {@link dev.eimf.internal.train.StopReason#CANCELLED}).
+     */
+    public EimfResult run(Dataset dataset, Split split, PipelineListener listener, java.util.function.BooleanSupplier stop) {
+        Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(listener, "listener");
@@ -82,7 +92,7 @@ public final class EimfPipeline {
         try {
             work = temporary ? Files.createTempDirectory("eimf-work") : config.workDir().get();
             Files.createDirectories(work);
-            return stages(dataset, split, listener, work);
+            return stages(dataset, split, listener, work, stop);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -92,21 +102,26 @@ public final class EimfPipeline {
         }
     }
 
-    private EimfResult stages(Dataset dataset, Split split, PipelineListener listener, Path work) throws IOException {
+    private EimfResult stages(Dataset dataset, Split split, PipelineListener listener, Path work,
+                              java.util.function.BooleanSupplier stop) throws IOException {
         TrainerConfig full = config.trainer();
         long warmSteps = config.effectiveWarmupSteps();
         Path warmCkpt = work.resolve("warmup.ckpt");
         Path mainCkpt = work.resolve(config.runName() + ".ckpt");
 
         listener.stage("warmup", "backbone alone for " + warmSteps + " steps");
-        RunOptions warmOptions = RunOptions.defaults().withRestoreBest(false).withCheckpoint(warmCkpt, config.checkpointEvery());
+        RunOptions warmOptions = RunOptions.defaults().withRestoreBest(false).withStop(stop).withCheckpoint(warmCkpt, config.checkpointEvery());
         if (Files.exists(warmCkpt)) {
             warmOptions = warmOptions.withResume(warmCkpt);
         }
         TrainingResult warm = new Trainer(full.toBuilder().maxSteps(warmSteps).build())
                 .train(split, p -> listener.training("warmup", p), warmOptions);
+        if (warm.stopReason() == dev.eimf.internal.train.StopReason.CANCELLED) {
+            return new EimfResult(warm.model(), warm, warm, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), 0);
+        }
 
-        RunOptions mainOptions = RunOptions.defaults().withCheckpoint(mainCkpt, config.checkpointEvery())
+        RunOptions mainOptions = RunOptions.defaults().withStop(stop).withCheckpoint(mainCkpt, config.checkpointEvery())
                 .withResume(Files.exists(mainCkpt) ? mainCkpt : warmCkpt);
         Optional<TypicalSamples> typical = Optional.empty();
         Optional<EsimResult> esim = Optional.empty();
@@ -129,7 +144,7 @@ public final class EimfPipeline {
             }
             EsimResult result;
             try (InterestStore store = InterestStore.open(config.storeDir())) {
-                result = EsimRunner.builder().extractor(config.extractor()).encoder(config.textEncoder()).store(store)
+                result = EsimRunner.builder().extractor(config.extractor().withInterests(warm.model().encoder().numInterests())).encoder(config.textEncoder()).store(store)
                         .concurrency(config.esimConcurrency()).build().run(histories);
             }
             Map<String, UserInterests> byUser = new HashMap<>();

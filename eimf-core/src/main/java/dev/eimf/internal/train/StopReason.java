@@ -7,5 +7,7 @@ public enum StopReason {
     /** Validation did not improve for {@code patience} evaluations in a row. */
     EARLY_STOP,
     /** The wall-clock budget was used up. */
-    TIME_BUDGET
+    TIME_BUDGET,
+    /** Training was cancelled (an explicit cancel, a listener's request or a thread interrupt). */
+    CANCELLED
 }

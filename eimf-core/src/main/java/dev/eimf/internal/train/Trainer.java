@@ -269,6 +269,8 @@ public final class Trainer {
                     reason = StopReason.EARLY_STOP;
                 } else if (outOfTime && step < config.maxSteps()) {
                     reason = StopReason.TIME_BUDGET;
+                } else if (step < config.maxSteps() && options.stopRequested().getAsBoolean()) {
+                    reason = StopReason.CANCELLED;
                 }
                 boolean periodic = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
                 if (options.checkpoint().isPresent() && (periodic || reason != StopReason.MAX_STEPS
@@ -280,7 +282,7 @@ public final class Trainer {
                 lastLoss = lossSum / lossCount;
             }
             long resultBestStep = bestStep;
-            if (validate && bestTable != null && options.restoreBest()) {
+            if (validate && bestTable != null && (options.restoreBest() || reason == StopReason.CANCELLED)) {
                 table.assign(bestTable);
                 // The auxiliary parameters go back too, so that g (which names interests) matches the model.
                 for (int i = 0; i < allParams.size(); i++) {
