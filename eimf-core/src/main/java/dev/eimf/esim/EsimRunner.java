@@ -33,6 +33,7 @@ public final class EsimRunner {
     private final InterestStore store;
     private final int concurrency;
     private final boolean retryFailed;
+    private final java.util.function.BiConsumer<Integer, Integer> progress;
 
     private EsimRunner(Builder b) {
         this.extractor = b.extractor;
@@ -40,6 +41,7 @@ public final class EsimRunner {
         this.store = b.store;
         this.concurrency = b.concurrency;
         this.retryFailed = b.retryFailed;
+        this.progress = b.progress;
     }
 
     /** A builder; extractor and store are required. */
@@ -79,8 +81,10 @@ public final class EsimRunner {
             for (Map.Entry<StoreKey, ExtractionRequest> e : byKey.entrySet()) {
                 futures.put(e.getKey(), pool.submit(() -> process(e.getKey(), e.getValue())));
             }
+            int done = 0;
             for (Map.Entry<StoreKey, Future<Outcome>> f : futures.entrySet()) {
                 Outcome o = await(f.getValue());
+                progress.accept(++done, futures.size());
                 outcomes.put(f.getKey(), o);
                 llmCalls += o.llmCalls;
                 promptTokens += o.promptTokens;
@@ -171,6 +175,7 @@ public final class EsimRunner {
         private TextEncoder encoder;
         private InterestStore store;
         private int concurrency = 4;
+        private java.util.function.BiConsumer<Integer, Integer> progress = (done, total) -> { };
         private boolean retryFailed = true;
 
         private Builder() {}
@@ -183,6 +188,8 @@ public final class EsimRunner {
         public Builder store(InterestStore v) { store = v; return this; }
         /** Extractions in flight at once (default 4). */
         public Builder concurrency(int v) { concurrency = v; return this; }
+        /** Told (done, total) on the calling thread as each distinct request settles (default: nobody). */
+        public Builder progress(java.util.function.BiConsumer<Integer, Integer> v) { progress = java.util.Objects.requireNonNull(v); return this; }
         /** Run the extractor again for keys whose stored entry failed (default true). */
         public Builder retryFailed(boolean v) { retryFailed = v; return this; }
 

@@ -132,6 +132,11 @@ public final class SavedModel implements UserInterests, ItemScorer {
         return out;
     }
 
+    /** The same model with other metadata (the weights are shared, not copied). */
+    public SavedModel withMetadata(ModelMetadata md) {
+        return new SavedModel(recipe, training, md, catalog, table, weights);
+    }
+
     /**
      * The built-in encoder's configuration.
      *
@@ -260,6 +265,11 @@ public final class SavedModel implements UserInterests, ItemScorer {
             }
         }
         return r;
+    }
+
+    /** The exact item index over this model's table (a new one per call: callers keep it). */
+    public ItemIndex itemIndex() {
+        return ExactItemIndex.of(table);
     }
 
     /** A recommender with another retrieval index over the same item table. */

@@ -145,7 +145,7 @@ public final class EimfPipeline {
             EsimResult result;
             try (InterestStore store = InterestStore.open(config.storeDir())) {
                 result = EsimRunner.builder().extractor(config.extractor().withInterests(warm.model().encoder().numInterests())).encoder(config.textEncoder()).store(store)
-                        .concurrency(config.esimConcurrency()).build().run(histories);
+                        .concurrency(config.esimConcurrency()).progress(listener::extraction).build().run(histories);
             }
             Map<String, UserInterests> byUser = new HashMap<>();
             for (UserInterests u : result.users()) {

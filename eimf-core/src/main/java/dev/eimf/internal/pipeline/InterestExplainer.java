@@ -14,7 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * embeddings score highest with that interest among the K).
  */
 public final class InterestExplainer {
-    private final TrainedModel model;
+    private final dev.eimf.internal.serve.UserInterests model;
+    private final java.util.function.IntFunction<float[]> itemRow;
+    private final int maxLen;
     private final InterestNamer namer;
     private final float[] centre;
 
@@ -34,7 +36,21 @@ public final class InterestExplainer {
      * @param semantics g and the phrases
      */
     public InterestExplainer(TrainedModel model, Semantics semantics) {
+        this(history -> toRows(model.interests(new int[][] {history})), id -> model.itemTable().getRow(id).toFloatVector(),
+                model.encoder().maxLen(), semantics);
+    }
+
+    /**
+     * @param model     history to interests (thread-safe if this explainer is shared)
+     * @param itemRow   an item's embedding by internal id
+     * @param maxLen    T, the history length the model reads
+     * @param semantics g and the phrases
+     */
+    public InterestExplainer(dev.eimf.internal.serve.UserInterests model, java.util.function.IntFunction<float[]> itemRow,
+                             int maxLen, Semantics semantics) {
         this.model = Objects.requireNonNull(model, "model");
+        this.itemRow = Objects.requireNonNull(itemRow, "itemRow");
+        this.maxLen = maxLen;
         Semantics.Naming naming = semantics.naming();
         this.namer = naming.namer();
         this.centre = naming.centre();
@@ -42,15 +58,9 @@ public final class InterestExplainer {
 
     /** Explains the interests of one history (internal ids, oldest first). */
     public List<Explained> explain(int[] history) {
-        INDArray v = model.interests(new int[][] {history});
-        int k = (int) v.size(1);
-        int d = (int) v.size(2);
-        float[][] interests = new float[k][];
-        for (int j = 0; j < k; j++) {
-            interests[j] = v.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(j), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .toFloatVector();
-        }
+        float[][] interests = model.interests(history);
+        int k = interests.length;
+        int d = interests[0].length;
         float[][] centred = new float[k][d];
         for (int j = 0; j < k; j++) {
             for (int c = 0; c < d; c++) {
@@ -58,15 +68,14 @@ public final class InterestExplainer {
             }
         }
         List<InterestNamer.NamedInterest> names = namer.name(centred);
-        int t = model.encoder().maxLen();
+        int t = maxLen;
         int from = Math.max(0, history.length - t);
         List<List<double[]>> assigned = new ArrayList<>();
         for (int j = 0; j < k; j++) {
             assigned.add(new ArrayList<>());
         }
-        INDArray table = model.itemTable();
         for (int i = from; i < history.length; i++) {
-            float[] e = table.getRow(history[i]).toFloatVector();
+            float[] e = itemRow.apply(history[i]);
             int best = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
@@ -93,5 +102,16 @@ public final class InterestExplainer {
             out.add(new Explained(j, n.label(), n.cosine(), ids));
         }
         return out;
+    }
+
+    private static float[][] toRows(INDArray v) {
+        int k = (int) v.size(1);
+        float[][] rows = new float[k][];
+        for (int j = 0; j < k; j++) {
+            rows[j] = v.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(j), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .toFloatVector();
+        }
+        return rows;
     }
 }

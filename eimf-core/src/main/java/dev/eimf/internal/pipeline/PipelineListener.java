@@ -16,6 +16,10 @@ public interface PipelineListener {
     default void stage(String stage, String detail) {
     }
 
+    /** Extraction advanced: {@code done} of {@code total} distinct requests settled. */
+    default void extraction(int done, int total) {
+    }
+
     /** A training report of stage {@code stage}. */
     default void training(String stage, Progress progress) {
     }

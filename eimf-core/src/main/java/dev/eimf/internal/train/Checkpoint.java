@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code table.v}, {@code param.NAME[.m|.v]}, {@code aux.NAME[.m|.v]}, {@code best.table},
  * {@code best.param.NAME}, {@code batch.order}.
  */
-final class Checkpoint {
+public final class Checkpoint {
     /** The value of the {@code kind} configuration key. */
     static final String KIND = "eimf-checkpoint";
     private static final Gson GSON = new Gson();
@@ -101,6 +101,19 @@ final class Checkpoint {
             Files.createDirectories(parent);
         }
         b.build().write(file);
+    }
+
+    /** The step a checkpoint was written at. */
+    public static long step(Path file) throws IOException {
+        ModelArchive a = ModelArchive.read(file);
+        if (!KIND.equals(a.config().get("kind"))) {
+            throw new ModelFormatException(file, "not a training checkpoint (kind = " + a.config().get("kind") + ")");
+        }
+        try {
+            return Long.parseLong(a.configString("step"));
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(file, "checkpoint has no valid step: " + e.getMessage());
+        }
     }
 
     static void restore(Path file, Trainer.Run run) throws IOException {
