@@ -1,11 +1,13 @@
 package dev.eimf.esim;
 
+import dev.eimf.internal.esim.InterestStore;
+
 import java.io.IOException;
 
 /**
  * Turns one user's history into explicit interests with provenance (method spec §3.3-3.4).
  *
- * <p>Extraction is split in two so that callers can look a request up in the {@link InterestStore}, keyed by
+ * <p>Extraction is split in two so that callers can look a request up in the interest store, keyed by
  * ({@link #name()}, {@link #modelName()}, {@link ExtractionRequest#promptHash()}), before paying for it.
  * Implementations: {@link LlmInterestExtractor} and the offline {@link MetadataInterestExtractor}.
  */
@@ -46,8 +48,4 @@ public interface InterestExtractor {
         return this;
     }
 
-    /** The store key of a prepared request. */
-    default StoreKey key(ExtractionRequest request) {
-        return new StoreKey(name(), modelName(), request.promptHash());
-    }
 }

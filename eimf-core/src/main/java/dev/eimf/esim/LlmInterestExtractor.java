@@ -1,5 +1,8 @@
 package dev.eimf.esim;
 
+import dev.eimf.internal.esim.InterestParser;
+import dev.eimf.internal.esim.ParseResult;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +23,15 @@ public final class LlmInterestExtractor implements InterestExtractor {
     /**
      * @param client     the chat service
      * @param prompts    the prompt builder (J, history cap, templates, sampling settings)
-     * @param parser     the answer parser
+     * @param acceptExtra keep the first J interests when the model gives more than asked (default false: such an
+     *                    answer is repaired or fails)
      * @param maxRepairs follow-up requests after an unusable answer (default 1; 0 disables repair)
      */
-    public LlmInterestExtractor(LlmClient client, PromptBuilder prompts, InterestParser parser, int maxRepairs) {
+    public LlmInterestExtractor(LlmClient client, PromptBuilder prompts, boolean acceptExtra, int maxRepairs) {
+        this(client, prompts, new InterestParser(acceptExtra), maxRepairs);
+    }
+
+    private LlmInterestExtractor(LlmClient client, PromptBuilder prompts, InterestParser parser, int maxRepairs) {
         this.client = Objects.requireNonNull(client, "client");
         this.prompts = Objects.requireNonNull(prompts, "prompts");
         this.parser = Objects.requireNonNull(parser, "parser");
@@ -33,7 +41,7 @@ public final class LlmInterestExtractor implements InterestExtractor {
 
     /** Default prompts, a strict parser and one repair. */
     public LlmInterestExtractor(LlmClient client) {
-        this(client, PromptBuilder.builder().build(), new InterestParser(), 1);
+        this(client, PromptBuilder.builder().build(), false, 1);
     }
 
     @Override

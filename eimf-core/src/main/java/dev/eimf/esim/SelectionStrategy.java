@@ -1,5 +1,7 @@
 package dev.eimf.esim;
 
+import dev.eimf.internal.esim.TypicalSampleSelector;
+
 import java.util.Locale;
 
 /** How {@link TypicalSampleSelector} chooses the users whose histories are sent to the extractor. */

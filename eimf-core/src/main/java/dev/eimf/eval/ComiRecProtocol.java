@@ -1,5 +1,7 @@
 package dev.eimf.eval;
 
+import dev.eimf.eval.UserShuffle;
+
 import dev.eimf.data.Dataset;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.eimf.eval;
 
+import dev.eimf.internal.eval.TopN;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

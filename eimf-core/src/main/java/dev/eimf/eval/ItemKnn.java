@@ -1,5 +1,7 @@
 package dev.eimf.eval;
 
+import dev.eimf.internal.eval.TopN;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.eimf.eval;
 
+import dev.eimf.internal.eval.CPythonRandom;
+
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -25,7 +27,7 @@ public enum UserShuffle {
     },
     /**
      * CPython 3's {@code random.seed(seed); random.shuffle(users)}, bit for bit (see
-     * {@link CPythonRandom}). Use it to reproduce splits made by the public ComiRec Python code.
+     * the Mersenne Twister port in the engine). Use it to reproduce splits made by the public ComiRec Python code.
      */
     CPYTHON {
         @Override

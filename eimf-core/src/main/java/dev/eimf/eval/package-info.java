@@ -18,3 +18,5 @@
  * dataset whose users are in the Python code's order.
  */
 package dev.eimf.eval;
+
+import dev.eimf.eval.UserShuffle;

@@ -3,7 +3,7 @@ package dev.eimf.train;
 import com.google.gson.Gson;
 import dev.eimf.backbone.BackboneConfig;
 import dev.eimf.data.Dataset;
-import dev.eimf.esim.TypicalSampleConfig;
+import dev.eimf.internal.esim.TypicalSampleConfig;
 import dev.eimf.eval.Split;
 import dev.eimf.internal.io.AtomicFiles;
 import dev.eimf.internal.model.ModelAccess;

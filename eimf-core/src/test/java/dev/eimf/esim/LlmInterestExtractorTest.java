@@ -1,5 +1,8 @@
 package dev.eimf.esim;
 
+import dev.eimf.internal.esim.InterestParser;
+import dev.eimf.internal.esim.InterestParserTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +43,7 @@ class LlmInterestExtractorTest {
     }
 
     private static LlmInterestExtractor extractor(LlmClient client) {
-        return new LlmInterestExtractor(client, PromptBuilder.builder().interests(2).build(), new InterestParser(), 1);
+        return new LlmInterestExtractor(client, PromptBuilder.builder().interests(2).build(), false, 1);
     }
 
     @Test
@@ -92,7 +95,7 @@ class LlmInterestExtractorTest {
             calls.incrementAndGet();
             return new LlmClient.ChatResponse("nope", 0, 0);
         };
-        LlmInterestExtractor ex = new LlmInterestExtractor(lambda, PromptBuilder.builder().build(), new InterestParser(), 0);
+        LlmInterestExtractor ex = new LlmInterestExtractor(lambda, PromptBuilder.builder().build(), false, 0);
         Extraction x = ex.extract(HISTORY);
         assertEquals(Extraction.Status.FAILED, x.status());
         assertEquals(1, calls.get());

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.eimf.data.ItemInfo;
 
-class PromptTest {
-    static ItemInfo item(String id, String title, String brand, String... cats) {
+public class PromptTest {
+    public static ItemInfo item(String id, String title, String brand, String... cats) {
         return new ItemInfo(id, title, List.of(cats), brand, "");
     }
 

@@ -1,18 +1,18 @@
 package dev.eimf.cli;
 
-import dev.eimf.esim.EsimResult;
-import dev.eimf.esim.EsimStats;
+import dev.eimf.internal.esim.EsimResult;
+import dev.eimf.internal.esim.EsimStats;
 import dev.eimf.esim.HashingTextEncoder;
 import dev.eimf.esim.InterestExtractor;
-import dev.eimf.esim.InterestParser;
+import dev.eimf.internal.esim.InterestParser;
 import dev.eimf.esim.LlmInterestExtractor;
 import dev.eimf.esim.MetadataInterestExtractor;
 import dev.eimf.esim.PromptBuilder;
 import dev.eimf.esim.SelectionStrategy;
-import dev.eimf.esim.StoreKey;
+import dev.eimf.internal.esim.StoreKey;
 import dev.eimf.esim.TextEncoder;
-import dev.eimf.esim.TypicalSampleConfig;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.TypicalSampleConfig;
+import dev.eimf.internal.esim.UserInterests;
 import dev.eimf.llm.MiniLmTextEncoder;
 import dev.eimf.llm.OpenAiChatClient;
 import dev.eimf.llm.OpenAiConfig;
@@ -106,7 +106,7 @@ final class EsimOptions {
         OpenAiChatClient client = new OpenAiChatClient(openAi(args, args.require("llm-model")));
         closeLater.add(client);
         PromptBuilder prompts = PromptBuilder.builder().interests(interests).domain(args.get("domain", "items")).build();
-        return new LlmInterestExtractor(client, prompts, new InterestParser(), 1);
+        return new LlmInterestExtractor(client, prompts, false, 1);
     }
 
     /** The text encoder named by {@code --encoder}; an HTTP client it opens is added to {@code closeLater}. */

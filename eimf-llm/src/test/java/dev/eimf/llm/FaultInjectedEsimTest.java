@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.eimf.data.ItemInfo;
-import dev.eimf.esim.EsimResult;
-import dev.eimf.esim.EsimRunner;
+import dev.eimf.internal.esim.EsimResult;
+import dev.eimf.internal.esim.EsimRunner;
 import dev.eimf.esim.Extraction;
 import dev.eimf.esim.HashingTextEncoder;
-import dev.eimf.esim.InterestParser;
-import dev.eimf.esim.InterestStore;
+import dev.eimf.internal.esim.InterestParser;
+import dev.eimf.internal.esim.InterestStore;
 import dev.eimf.esim.LlmInterestExtractor;
 import dev.eimf.esim.PromptBuilder;
-import dev.eimf.esim.StoreEntry;
+import dev.eimf.internal.esim.StoreEntry;
 import dev.eimf.esim.UserHistory;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.UserInterests;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,7 +140,7 @@ class FaultInjectedEsimTest {
 
         long t0 = System.nanoTime();
         try (OpenAiChatClient client = new OpenAiChatClient(config, sleeper)) {
-            LlmInterestExtractor extractor = new LlmInterestExtractor(client, prompts, new InterestParser(), 1);
+            LlmInterestExtractor extractor = new LlmInterestExtractor(client, prompts, false, 1);
             RunFigures first = run("run 1 (30% faults)", extractor, client, encoder, users, llm, sleeper, promptOf);
             Set<String> okAfterFirst = okPrompts();
             long validAfterFirst = llm.validAnswers();

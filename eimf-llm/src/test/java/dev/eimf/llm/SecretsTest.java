@@ -10,18 +10,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.eimf.data.ItemInfo;
-import dev.eimf.esim.EsimResult;
-import dev.eimf.esim.EsimRunner;
+import dev.eimf.internal.esim.EsimResult;
+import dev.eimf.internal.esim.EsimRunner;
 import dev.eimf.esim.HashingTextEncoder;
-import dev.eimf.esim.InterestParser;
-import dev.eimf.esim.InterestStore;
+import dev.eimf.internal.esim.InterestParser;
+import dev.eimf.internal.esim.InterestStore;
 import dev.eimf.esim.LlmClient.ChatRequest;
 import dev.eimf.esim.LlmClient.Message;
 import dev.eimf.esim.LlmInterestExtractor;
 import dev.eimf.esim.PromptBuilder;
-import dev.eimf.esim.StoreEntry;
+import dev.eimf.internal.esim.StoreEntry;
 import dev.eimf.esim.UserHistory;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.UserInterests;
 import dev.eimf.internal.io.ModelArchive;
 import dev.eimf.internal.io.TensorData;
 import java.io.ByteArrayOutputStream;
@@ -226,7 +226,7 @@ class SecretsTest {
         try (OpenAiChatClient chat = new OpenAiChatClient(config().build(), d -> { });
              InterestStore store = InterestStore.open(storeDir)) {
             LlmInterestExtractor extractor = new LlmInterestExtractor(chat, PromptBuilder.builder().interests(2).build(),
-                    new InterestParser(), 1);
+                    false, 1);
             result = EsimRunner.builder().extractor(extractor).encoder(new HashingTextEncoder(16, false)).store(store)
                     .build().run(users);
             for (StoreEntry entry : store.entries()) {

@@ -2,7 +2,7 @@ package dev.eimf.internal.pipeline;
 
 import dev.eimf.esim.InterestExtractor;
 import dev.eimf.esim.TextEncoder;
-import dev.eimf.esim.TypicalSampleConfig;
+import dev.eimf.internal.esim.TypicalSampleConfig;
 import dev.eimf.internal.mtl.AuxTasksConfig;
 import dev.eimf.internal.train.TrainerConfig;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.eimf.internal.pipeline;
 
 import dev.eimf.data.Dataset;
-import dev.eimf.esim.EsimResult;
-import dev.eimf.esim.EsimRunner;
-import dev.eimf.esim.InterestStore;
-import dev.eimf.esim.TypicalSampleSelector;
-import dev.eimf.esim.TypicalSamples;
+import dev.eimf.internal.esim.EsimResult;
+import dev.eimf.internal.esim.EsimRunner;
+import dev.eimf.internal.esim.InterestStore;
+import dev.eimf.internal.esim.TypicalSampleSelector;
+import dev.eimf.internal.esim.TypicalSamples;
 import dev.eimf.esim.UserHistory;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.UserInterests;
 import dev.eimf.eval.Split;
 import dev.eimf.internal.mtl.AuxiliaryTasks;
 import dev.eimf.internal.train.RunOptions;

@@ -1,7 +1,7 @@
 package dev.eimf.internal.pipeline;
 
-import dev.eimf.esim.EsimResult;
-import dev.eimf.esim.TypicalSamples;
+import dev.eimf.internal.esim.EsimResult;
+import dev.eimf.internal.esim.TypicalSamples;
 import dev.eimf.internal.train.TrainedModel;
 import dev.eimf.internal.train.TrainingResult;
 import java.util.Optional;

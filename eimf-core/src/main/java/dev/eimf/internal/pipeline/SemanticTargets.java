@@ -1,7 +1,7 @@
 package dev.eimf.internal.pipeline;
 
-import dev.eimf.esim.TypicalSamples;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.TypicalSamples;
+import dev.eimf.internal.esim.UserInterests;
 import dev.eimf.internal.mtl.AuxTasksConfig;
 import dev.eimf.internal.mtl.SemanticBatch;
 import java.util.ArrayList;

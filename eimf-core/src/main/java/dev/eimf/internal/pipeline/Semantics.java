@@ -1,8 +1,8 @@
 package dev.eimf.internal.pipeline;
 
-import dev.eimf.esim.EsimResult;
+import dev.eimf.internal.esim.EsimResult;
 import dev.eimf.esim.ExplicitInterest;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.UserInterests;
 import dev.eimf.internal.ibim.Param;
 import dev.eimf.internal.io.ModelArchive;
 import dev.eimf.internal.io.ModelFormatException;

@@ -8,7 +8,7 @@ import dev.eimf.data.Dataset;
 import dev.eimf.data.Preprocessor;
 import dev.eimf.esim.HashingTextEncoder;
 import dev.eimf.esim.MetadataInterestExtractor;
-import dev.eimf.esim.TypicalSampleConfig;
+import dev.eimf.internal.esim.TypicalSampleConfig;
 import dev.eimf.eval.ComiRecProtocol;
 import dev.eimf.eval.EvalConfig;
 import dev.eimf.eval.Split;

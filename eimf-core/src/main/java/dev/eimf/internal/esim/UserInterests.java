@@ -1,4 +1,7 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExplicitInterest;
+import dev.eimf.esim.Extraction;
 
 import java.util.ArrayList;
 import java.util.List;

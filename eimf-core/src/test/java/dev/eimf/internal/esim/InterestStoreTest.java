@@ -1,4 +1,8 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExplicitInterest;
+import dev.eimf.esim.Extraction;
+import dev.eimf.esim.LlmClient;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

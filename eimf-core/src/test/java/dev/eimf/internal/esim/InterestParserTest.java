@@ -1,4 +1,6 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExplicitInterest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,10 +10,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-class InterestParserTest {
+public class InterestParserTest {
     private final InterestParser parser = new InterestParser();
 
-    static String json(int n) {
+    public static String json(int n) {
         StringBuilder sb = new StringBuilder("{\"interests\":[");
         for (int i = 1; i <= n; i++) {
             if (i > 1) sb.append(',');

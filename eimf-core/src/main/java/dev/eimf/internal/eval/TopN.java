@@ -1,4 +1,4 @@
-package dev.eimf.eval;
+package dev.eimf.internal.eval;
 
 /**
  * Partial top-N selection over a score row, without sorting all items: a bounded min-heap of size N,

@@ -1,4 +1,11 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExplicitInterest;
+import dev.eimf.esim.Extraction;
+import dev.eimf.esim.ExtractionRequest;
+import dev.eimf.esim.InterestExtractor;
+import dev.eimf.esim.TextEncoder;
+import dev.eimf.esim.UserHistory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,7 +70,7 @@ public final class EsimRunner {
         for (UserHistory h : users) {
             if (!ids.add(h.userId())) throw new IllegalArgumentException("duplicate user id '" + h.userId() + "'");
             ExtractionRequest r = extractor.prepare(h);
-            StoreKey k = extractor.key(r);
+            StoreKey k = new StoreKey(extractor.name(), extractor.modelName(), r.promptHash());
             keys.add(k);
             byKey.putIfAbsent(k, r);
         }

@@ -1,4 +1,4 @@
-package dev.eimf.eval;
+package dev.eimf.internal.eval;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,9 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExplicitInterest;
+import dev.eimf.esim.Extraction;
+import dev.eimf.esim.LlmClient;
+import dev.eimf.esim.Prompt;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

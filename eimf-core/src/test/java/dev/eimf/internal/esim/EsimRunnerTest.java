@@ -1,4 +1,14 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExplicitInterest;
+import dev.eimf.esim.HashingTextEncoder;
+import dev.eimf.esim.LlmClient;
+import dev.eimf.esim.LlmInterestExtractor;
+import dev.eimf.esim.MetadataInterestExtractor;
+import dev.eimf.esim.PromptBuilder;
+import dev.eimf.esim.PromptTest;
+import dev.eimf.esim.TextEncoder;
+import dev.eimf.esim.UserHistory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,7 +81,7 @@ class EsimRunnerTest {
     }
 
     private static LlmInterestExtractor extractor(LlmClient c) {
-        return new LlmInterestExtractor(c, PromptBuilder.builder().interests(2).build(), new InterestParser(), 1);
+        return new LlmInterestExtractor(c, PromptBuilder.builder().interests(2).build(), false, 1);
     }
 
     private EsimResult run(LlmClient client, boolean retryFailed, TextEncoder enc) throws IOException {

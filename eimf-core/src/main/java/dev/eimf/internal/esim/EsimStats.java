@@ -1,4 +1,6 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.Prompt;
 
 /**
  * Counts of one {@link EsimRunner#run} call.

@@ -1,4 +1,6 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.SelectionStrategy;
 
 /**
  * Settings of {@link TypicalSampleSelector}. Immutable; build with {@link #builder()}.

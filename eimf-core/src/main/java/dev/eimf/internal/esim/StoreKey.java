@@ -1,4 +1,7 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.ExtractionRequest;
+import dev.eimf.esim.InterestExtractor;
 
 import java.util.Objects;
 

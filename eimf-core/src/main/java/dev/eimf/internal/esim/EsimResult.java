@@ -1,4 +1,4 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
 
 import java.util.List;
 

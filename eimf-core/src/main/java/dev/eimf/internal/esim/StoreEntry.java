@@ -1,4 +1,7 @@
-package dev.eimf.esim;
+package dev.eimf.internal.esim;
+
+import dev.eimf.esim.Extraction;
+import dev.eimf.esim.LlmClient;
 
 import java.util.List;
 import java.util.Objects;
