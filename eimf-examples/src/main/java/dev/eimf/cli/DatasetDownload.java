@@ -149,6 +149,7 @@ final class DatasetDownload {
             throw new Failure(target + " exists but does not hold the dataset; move it away and try again", null);
         }
         Path staging;
+        boolean created = !Files.isDirectory(cache);
         try {
             Files.createDirectories(cache);
             staging = Files.createTempDirectory(cache, "." + name + ".partial-");
@@ -192,6 +193,7 @@ final class DatasetDownload {
         } finally {
             if (hooked) removeShutdownHook(cleanup);
             deleteTree(staging);
+            if (created && !complete.test(target)) deleteIfEmpty(cache);
         }
     }
 
@@ -443,6 +445,15 @@ final class DatasetDownload {
             Runtime.getRuntime().removeShutdownHook(t);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down and will run it
+        }
+    }
+
+    /** A failed first install leaves no empty cache directory behind. */
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // not empty (someone else's files) or not ours to remove: keep it
         }
     }
 

@@ -320,6 +320,17 @@ class DatasetDownloadTest {
         assertEquals(0, requests.get());
     }
 
+    @Test
+    void aFailureLeavesAnExistingCacheAsItWas() throws Exception {
+        bodies.put("/ml-100k.zip", good);
+        Files.createDirectories(cache.resolve("amazon-beauty"));
+        Files.writeString(cache.resolve("amazon-beauty").resolve("Amazon_Beauty.inter"), "kept");
+        assertThrows(DatasetDownload.Failure.class,
+                () -> download("/ml-100k.zip", "other".getBytes(StandardCharsets.UTF_8)).install(cache));
+        assertEquals(List.of("amazon-beauty"), names(cache));
+        assertEquals("kept", Files.readString(cache.resolve("amazon-beauty").resolve("Amazon_Beauty.inter")));
+    }
+
     // ---- pieces
 
     @Test
@@ -363,14 +374,14 @@ class DatasetDownloadTest {
         DatasetDownload.Failure f = assertThrows(DatasetDownload.Failure.class, () -> d.install(cache));
         String reason = "The download failed: " + f.getMessage();
         assertTrue(reason.contains(expected) || expected.equals("The download failed"), reason);
-        assertEquals(List.of(), names(cache), "nothing left in the cache");
+        assertFalse(Files.exists(cache), "the cache directory this install created is gone again");
 
         Result r = runQuickstart(firstUse(d, Optional.empty()), "--download");
         assertEquals(2, r.code(), r.err());
         assertInstructions(r.err());
         assertTrue(r.err().contains("The download failed: "), r.err());
         assertTrue(r.err().contains(expected), r.err());
-        assertEquals(List.of(), names(cache), "nothing left in the cache");
+        assertFalse(Files.exists(cache), "the cache directory this install created is gone again");
         try (Stream<Path> s = Files.walk(tmp)) {
             assertEquals(List.of(), s.filter(Files::isRegularFile).toList(), "no file written anywhere");
         }
