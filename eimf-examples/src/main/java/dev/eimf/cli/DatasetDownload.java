@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -203,11 +204,16 @@ final class DatasetDownload {
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(limits.responseTimeout())
                 .header("User-Agent", "eimf-java").GET().build();
+        // Guards the body subscriber's creation against the clean-up below: once given up, no file is opened.
+        Object lock = new Object();
         AtomicReference<ToFile> body = new AtomicReference<>();
+        AtomicBoolean over = new AtomicBoolean();
         CompletableFuture<HttpResponse<Map<String, String>>> job = client.sendAsync(request, info -> {
-            ToFile f = new ToFile(zip, info);
-            body.set(f);
-            return f;
+            synchronized (lock) {
+                ToFile f = new ToFile(zip, info, !over.get());
+                body.set(f);
+                return f;
+            }
         });
         try {
             return job.get(limits.totalTimeout().toMillis(), TimeUnit.MILLISECONDS).body();
@@ -223,7 +229,11 @@ final class DatasetDownload {
             job.cancel(true);
             // The body arrives on the client's threads: stop it and close the file before the
             // staging directory is deleted.
-            ToFile f = body.get();
+            ToFile f;
+            synchronized (lock) {
+                over.set(true);
+                f = body.get();
+            }
             if (f != null) f.abort();
         }
     }
@@ -243,9 +253,11 @@ final class DatasetDownload {
         private long total;
         private boolean done;
 
-        ToFile(Path zip, HttpResponse.ResponseInfo info) {
+        ToFile(Path zip, HttpResponse.ResponseInfo info, boolean wanted) {
             declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (info.statusCode() != 200) {
+            if (!wanted) {
+                refusal = "aborted";
+            } else if (info.statusCode() != 200) {
                 refusal = "HTTP status " + info.statusCode() + " from " + uri;
             } else if (declared > limits.maxDownloadBytes()) {
                 refusal = "the server announces " + declared + " bytes, more than the " + limits.maxDownloadBytes() + " allowed";
