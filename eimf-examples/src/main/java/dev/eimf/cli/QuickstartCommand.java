@@ -1,6 +1,5 @@
 package dev.eimf.cli;
 
-import dev.eimf.data.DataPaths;
 import dev.eimf.data.Dataset;
 import dev.eimf.data.DatasetLoaders;
 import dev.eimf.data.LoadOptions;
@@ -47,9 +46,22 @@ import java.util.Set;
 final class QuickstartCommand implements Command {
     static final String DATASET = "ml-100k";
     static final String ZIP_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip";
+    /** RecBole's hosted atomic files (its dataset list, recbole/properties/dataset/url.yaml). */
+    static final String AMAZON_BEAUTY_URL = "https://recbole.s3-accelerate.amazonaws.com/ProcessedDatasets/Amazon_ratings/Amazon_Beauty.zip";
     static final String PLOT = "validation.png";
     static final String JSON = "quickstart.json";
     private static final String METRIC = "recall@50";
+
+    private final FirstUseData data;
+
+    QuickstartCommand() {
+        this(new FirstUseData());
+    }
+
+    /** Tests choose where the data is looked for and downloaded from. */
+    QuickstartCommand(FirstUseData data) {
+        this.data = data;
+    }
 
     @Override
     public String name() { return "quickstart"; }
@@ -60,7 +72,11 @@ final class QuickstartCommand implements Command {
     @Override
     public List<Option> options() {
         List<Option> o = new ArrayList<>();
-        o.add(Option.optional("data", "DIR", "MovieLens-100K directory (u.data, u.item)", "$EIMF_DATA/ml-100k, else ../shared/data/ml-100k"));
+        o.add(Option.optional("data", "DIR", "MovieLens-100K directory (u.data, u.item)",
+                "$EIMF_DATA/ml-100k, else ../shared/data/ml-100k, else ml-100k in the data cache"));
+        o.add(Option.flag("download", "without --data: if MovieLens-100K is not found, download it from GroupLens into the "
+                + "data cache ($EIMF_DATA, else $XDG_CACHE_HOME/eimf or ~/.cache/eimf), check its checksum, then run; "
+                + "without this flag it asks first (only on a terminal)"));
         o.add(Option.optional("out", "DIR", "where the plot, JSON, model, interest store and checkpoints go", "quickstart-out"));
         o.add(Option.optional("model", "comirec-sa|comirec-dr|mind", "backbone", "comirec-sa"));
         o.add(Option.optional("seed", "N", "seed of the split and of both runs", "1"));
@@ -74,11 +90,8 @@ final class QuickstartCommand implements Command {
     @Override
     public int run(Args args) throws Exception {
         long t0 = System.nanoTime();
-        Optional<Path> found = locate(args);
-        if (found.isEmpty()) {
-            howToGetData(System.err, args.get("data"));
-            return 2;
-        }
+        Optional<Path> found = data.find(args, System.err);
+        if (found.isEmpty()) return 2;
         Path dataDir = found.get();
         String modelName = args.choice("model", "comirec-sa", "comirec-sa", "comirec-dr", "mind");
         long seed = args.getLong("seed", 1);
@@ -188,37 +201,29 @@ final class QuickstartCommand implements Command {
         return 0;
     }
 
-    /** {@code --data}, else EIMF_DATA or ../shared/data (see {@link DataPaths}), else ../shared/data/ml-100k here. */
-    static Optional<Path> locate(Args args) {
-        if (args.get("data").isPresent()) {
-            Path p = Path.of(args.require("data"));
-            return isMovieLens100k(p) ? Optional.of(p) : Optional.empty();
-        }
-        Optional<Path> p = DataPaths.dataset(DATASET).filter(QuickstartCommand::isMovieLens100k);
-        if (p.isPresent()) return p;
-        Path local = Path.of("..", "shared", "data", DATASET);
-        return isMovieLens100k(local) ? Optional.of(local) : Optional.empty();
-    }
-
-    private static boolean isMovieLens100k(Path dir) {
-        return Files.isRegularFile(dir.resolve("u.data")) && Files.isRegularFile(dir.resolve("u.item"));
-    }
-
-    /** Exactly how to get the data. */
-    static void howToGetData(PrintStream err, Optional<String> given) {
+    /**
+     * Exactly how to get the data by hand, after {@code reason} (why it was not downloaded) when given.
+     * Amazon Beauty is named too: it is never downloaded, because RecBole publishes no checksum to pin.
+     */
+    static void howToGetData(PrintStream err, Optional<String> given, Path cache, String reason) {
         if (given.isPresent()) {
             err.println("eimf quickstart: --data " + given.get() + " is not a MovieLens-100K folder (it needs u.data and u.item).");
         } else {
-            err.println("eimf quickstart: MovieLens-100K was not found (looked for --data, $EIMF_DATA/" + DATASET
-                    + " and ../shared/data/" + DATASET + ").");
+            err.println("eimf quickstart: MovieLens-100K was not found (looked for $EIMF_DATA/" + DATASET
+                    + ", ../shared/data/" + DATASET + " and " + cache.resolve(DATASET) + ").");
         }
+        if (reason != null) err.println(reason);
         err.println("It is not part of this repository (GroupLens does not allow redistribution). Get it (5 MB):");
         err.println();
         err.println("  curl -LO " + ZIP_URL + "      # or download it with a browser");
         err.println("  unzip ml-100k.zip                 # creates ml-100k/ with u.data, u.item, u.genre, ...");
         err.println("  bin/eimf quickstart --data ml-100k");
         err.println();
-        err.println("or set EIMF_DATA to the folder that holds ml-100k/ and run 'bin/eimf quickstart'.");
+        err.println("or set EIMF_DATA to the folder that holds ml-100k/ and run 'bin/eimf quickstart', or run");
+        err.println("'bin/eimf quickstart --download' to have it fetched into " + cache + ".");
+        err.println("Amazon Beauty (for --data in the other commands) is never downloaded automatically: RecBole's atomic");
+        err.println("files are at " + AMAZON_BEAUTY_URL);
+        err.println("(unzip; point --data at the folder holding Amazon_Beauty.inter and Amazon_Beauty.item).");
     }
 
     /** One run's numbers. */
