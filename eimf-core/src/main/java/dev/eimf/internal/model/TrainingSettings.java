@@ -1,7 +1,7 @@
 package dev.eimf.internal.model;
 
 import dev.eimf.internal.ibim.EncoderConfig;
-import dev.eimf.internal.ibim.Encoders;
+import dev.eimf.internal.train.EncoderFactory;
 import dev.eimf.internal.train.SamplerType;
 import dev.eimf.internal.train.TrainerConfig;
 import java.util.Objects;
@@ -31,7 +31,7 @@ public record TrainingSettings(long seed, double learningRate, int batchSize, in
 
     /** A trainer configuration with these settings for an encoder configuration (defaults elsewhere). */
     public TrainerConfig toTrainerConfig(EncoderConfig encoder) {
-        return TrainerConfig.builder(rng -> Encoders.create(encoder, rng)).seed(seed).learningRate(learningRate)
+        return TrainerConfig.builder(EncoderFactory.of(encoder)).seed(seed).learningRate(learningRate)
                 .batchSize(batchSize).negativeMultiplier(negativeMultiplier).sampler(sampler).maxSteps(maxSteps)
                 .build();
     }
