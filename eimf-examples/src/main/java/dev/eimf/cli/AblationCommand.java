@@ -77,6 +77,9 @@ final class AblationCommand implements Command {
         Path store = args.path("store").orElse(work.resolve("store"));
 
         Dataset ds = DataOptions.load(args, System.out).dataset();
+        // Every seed and variant checkpoints each stage here; checked before the first run, not after it.
+        dev.eimf.internal.io.OutputPreflight.check("--work", work, true, dev.eimf.internal.io.OutputPreflight
+                .modelBytes(ds.numItems(), first.encoder().dim(), 8 * Math.max(1, seeds)));
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("dataset", ds.name());
         settings.put("users", ds.numUsers());

@@ -46,6 +46,10 @@ public final class Main {
             err.println("eimf " + cmd.name() + ": " + e.getMessage());
             err.println("Try 'eimf " + cmd.name() + " --help'.");
             return 2;
+        } catch (dev.eimf.internal.train.MemoryLimitException e) {
+            // The settings, not the data or the machine, are at fault: a usage error naming the option.
+            err.println("eimf " + cmd.name() + ": " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             err.println("eimf " + cmd.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             if (System.getenv("EIMF_DEBUG") != null) e.printStackTrace(err);

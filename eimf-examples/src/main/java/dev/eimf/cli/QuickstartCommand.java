@@ -106,6 +106,9 @@ final class QuickstartCommand implements Command {
         Dataset ds = new Preprocessor(PreprocessConfig.builder().core(5).build())
                 .process(DatasetLoaders.load(dataDir, new LoadOptions(false)));
         Split split = ComiRecProtocol.defaults().split(ds, seed);
+        // Two runs' checkpoints, a model and the plot: checked before training, not found missing after it.
+        dev.eimf.internal.io.OutputPreflight.check("--out", out, true,
+                dev.eimf.internal.io.OutputPreflight.modelBytes(split.numItems(), tp.encoder().dim(), 18));
         System.out.printf("quickstart: %s backbone vs EIMF on %s (%s), seed %d, %d steps, validation every %d%n",
                 modelName, ds.name(), dataDir, seed, tp.steps(), tp.config().evalEvery());
         System.out.printf("%d users, %d items, %d interactions; comirec split: %d train / %d valid / %d test users%n",

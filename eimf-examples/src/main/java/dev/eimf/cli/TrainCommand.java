@@ -6,6 +6,7 @@ import dev.eimf.eval.Evaluator;
 import dev.eimf.eval.MetricsResult;
 import dev.eimf.eval.MostPopular;
 import dev.eimf.eval.Split;
+import dev.eimf.internal.io.OutputPreflight;
 import dev.eimf.internal.model.EncoderNames;
 import dev.eimf.internal.model.ModelMetadata;
 import dev.eimf.internal.pipeline.EimfConfig;
@@ -100,6 +101,22 @@ final class TrainCommand implements Command {
                 tp.steps(), config.evalEvery(), config.patience());
         System.out.printf("threads %d; dot products: %s%n", dev.eimf.internal.tensor.Parallel.threads(),
                 dev.eimf.internal.tensor.Simd.description());
+
+        // Before training: a read-only or full output location would otherwise be found only at the end.
+        long n = split.numItems();
+        int dim = tp.encoder().dim();
+        Optional<Path> outPath = args.path("out");
+        if (outPath.isPresent()) {
+            OutputPreflight.check("--out", outPath.get(), true, OutputPreflight.modelBytes(n, dim, 2));
+        }
+        Optional<Path> ckptPath = args.path("checkpoint");
+        if (ckptPath.isPresent()) {
+            OutputPreflight.check("--checkpoint", ckptPath.get(), false, OutputPreflight.modelBytes(n, dim, 8));
+        }
+        Optional<Path> workPath = args.path("work");
+        if (workPath.isPresent()) {
+            OutputPreflight.check("--work", workPath.get(), true, OutputPreflight.modelBytes(n, dim, 8));
+        }
 
         TrainingResult res;
         EimfRun run = null;

@@ -3,7 +3,7 @@ package dev.eimf.cli;
 import dev.eimf.eval.EvalConfig;
 import dev.eimf.internal.ibim.EncoderConfig;
 import dev.eimf.internal.ibim.EncoderType;
-import dev.eimf.internal.ibim.Encoders;
+import dev.eimf.internal.train.EncoderFactory;
 import dev.eimf.internal.model.EncoderNames;
 import dev.eimf.internal.train.TrainerConfig;
 import java.time.Duration;
@@ -88,7 +88,7 @@ final class TrainOptions {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
-        TrainerConfig.Builder tb = TrainerConfig.builder(rng -> Encoders.create(encoder, rng))
+        TrainerConfig.Builder tb = TrainerConfig.builder(EncoderFactory.of(encoder))
                 .batchSize(args.getInt("batch", 128))
                 .learningRate(args.getDouble("lr", TrainerConfig.recommendedLearningRate(modelName)))
                 .maxSteps(n)

@@ -32,11 +32,12 @@ final class ModelArchiveReader {
     }
 
     static ModelArchive read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 64) {
+        // Only a regular file, not through a link: a FIFO would block forever and /dev/zero never ends.
+        long size = SafeFiles.regularFile(file, "model file").size();
+        if (size > SafeFiles.HARD_CAP) {
             throw new ModelFormatException(file, "file is " + size + " bytes; this reader handles up to 2 GiB");
         }
-        byte[] b = Files.readAllBytes(file);
+        byte[] b = SafeFiles.readAll(file, SafeFiles.HARD_CAP, "model file");
         return parse(file, b);
     }
 

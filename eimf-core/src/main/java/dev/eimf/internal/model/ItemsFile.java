@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import dev.eimf.data.ItemCatalog;
 import dev.eimf.data.ItemInfo;
 import dev.eimf.internal.io.ModelFormatException;
+import dev.eimf.internal.io.SafeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,6 +30,9 @@ import java.util.List;
 final class ItemsFile {
     /** File name inside a model directory. */
     static final String NAME = "items.jsonl";
+
+    /** Without a declared size, the most bytes of text one item may have. */
+    static final long MAX_BYTES_PER_ITEM = 1L << 20;
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -64,14 +68,28 @@ final class ItemsFile {
      *
      * @param ids    the external ids the model archive lists, in internal order
      * @param sha256 the digest the archive records
+     * @param bytes  the size the archive records, or -1 when it records none (then at most
+     *               {@value #MAX_BYTES_PER_ITEM} bytes per item)
      */
-    static ItemCatalog read(Path file, List<String> ids, String sha256) throws IOException {
+    static ItemCatalog read(Path file, List<String> ids, String sha256, long declared) throws IOException {
+        long limit = declared >= 0 ? declared : MAX_BYTES_PER_ITEM * (ids.size() + 1L);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            SafeFiles.regularFile(file, "item file");
+            long size = Files.size(file);
+            if (declared >= 0 && size != declared) {
+                throw new ModelFormatException(file, "has " + size + " bytes, but " + ModelStore.MODEL_FILE
+                        + " declares " + declared + ": the item file is damaged or belongs to another model");
+            }
+            bytes = SafeFiles.readAll(file, limit, "item file");
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file, "missing: a saved model needs its item file " + NAME
                     + " beside " + ModelStore.MODEL_FILE);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelFormatException(file, e.getMessage().startsWith(file.toString())
+                    ? e.getMessage().substring(file.toString().length() + 2) : e.getMessage());
         }
         String actual = sha256(bytes);
         if (!actual.equals(sha256)) {

@@ -25,16 +25,22 @@ public final class ModelDirectory {
 
     /** Saves the model, with the semantics when present; without them an older semantics file is removed. */
     public static void save(Path dir, SavedModel model, Optional<Semantics> semantics) throws IOException {
-        Files.createDirectories(dir);
-        Path file = dir.resolve(SEMANTICS_FILE);
-        SavedModel m = model;
-        if (semantics.isPresent()) {
-            semantics.get().save(file);
-            m = model.withMetadata(model.metadata().with(SEMANTICS_SHA256, sha256(file)));
-        } else {
-            Files.deleteIfExists(file);
+        if (semantics.isEmpty()) {
+            ModelStore.save(dir, model, java.util.Map.of(), java.util.Set.of(SEMANTICS_FILE));
+            return;
         }
-        ModelStore.save(dir, m);
+        // The model records the semantics' digest, so they are written first, beside the directory, and
+        // then replaced together with the model: a failure leaves the old pair as it was.
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        Files.createDirectories(parent);
+        Path staged = Files.createTempFile(parent, ".semantics-", ".eimf");
+        try {
+            semantics.get().save(staged);
+            SavedModel m = model.withMetadata(model.metadata().with(SEMANTICS_SHA256, sha256(staged)));
+            ModelStore.save(dir, m, java.util.Map.of(SEMANTICS_FILE, staged), java.util.Set.of());
+        } finally {
+            Files.deleteIfExists(staged);
+        }
     }
 
     /**

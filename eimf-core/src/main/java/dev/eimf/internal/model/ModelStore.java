@@ -10,6 +10,7 @@ import dev.eimf.internal.ibim.EncoderType;
 import dev.eimf.internal.io.AtomicFiles;
 import dev.eimf.internal.io.ModelArchive;
 import dev.eimf.internal.io.ModelFormatException;
+import dev.eimf.internal.io.SafeFiles;
 import dev.eimf.internal.io.TensorData;
 import dev.eimf.internal.train.SamplerType;
 import dev.eimf.internal.train.TrainedModel;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,8 +37,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@value ItemsFile#NAME}: the item text (titles, categories, brand, description), one JSON object per
  *       item; its SHA-256 is recorded in the archive, so a mismatched or damaged file is detected.</li>
  * </ul>
- * Both files are written atomically, the item file first: a reader sees a complete old or new model, or
- * (between the two renames) a checksum mismatch, never a silently mixed one.
+ * A save replaces the directory as a whole ({@link DirectoryReplace}): the files are written and synced in a
+ * sibling temporary directory that then takes the target's place by renames, so a failure (a full disk, a
+ * read-only file system) leaves the previous model loadable. Loading follows only a plain file name inside
+ * the directory and reads only regular files of the declared size.
  */
 public final class ModelStore {
     /** The archive's file name inside a model directory. */
@@ -58,7 +62,8 @@ public final class ModelStore {
     /**
      * Saves a trained model.
      *
-     * @param dir      the model directory (created if needed; existing model files are replaced)
+     * @param dir      the model directory (created if needed; an existing one is replaced as a whole, its
+     *                 other files carried over; on failure it is left as it was)
      * @param model    the trained model; its encoder must be a built-in one
      * @param catalog  the catalogue of the dataset it was trained on
      * @param metadata where it came from
@@ -72,14 +77,40 @@ public final class ModelStore {
 
     /** Saves a model; see {@link #save(Path, TrainedModel, ItemCatalog, ModelMetadata)}. */
     public static Path save(Path dir, SavedModel model) throws IOException {
-        Files.createDirectories(dir);
+        return save(dir, model, java.util.Map.of(), Set.of());
+    }
+
+    /**
+     * Saves a model with companion files, all replaced together.
+     *
+     * @param extra  files to copy into the directory, by name
+     * @param remove names an older directory may hold that this save must not carry over
+     */
+    public static Path save(Path dir, SavedModel model, java.util.Map<String, Path> extra, Set<String> remove)
+            throws IOException {
         byte[] items = ItemsFile.encode(model.catalog());
-        AtomicFiles.write(dir.resolve(ItemsFile.NAME), out -> out.write(items));
-        archive(model, ItemsFile.sha256(items)).write(dir.resolve(MODEL_FILE));
+        ModelArchive archive = archive(model, ItemsFile.sha256(items), items.length);
+        DirectoryReplace.replace(dir, tmp -> {
+            Path itemsFile = tmp.resolve(ItemsFile.NAME);
+            DirectoryReplace.writing(itemsFile, () -> AtomicFiles.write(itemsFile, out -> out.write(items)));
+            Path modelFile = tmp.resolve(MODEL_FILE);
+            DirectoryReplace.writing(modelFile, () -> archive.write(modelFile));
+            for (java.util.Map.Entry<String, Path> e : extra.entrySet()) {
+                Path to = tmp.resolve(e.getKey());
+                DirectoryReplace.writing(to, () -> AtomicFiles.write(to, out -> Files.copy(e.getValue(), out)));
+            }
+        }, own(extra.keySet(), remove));
         return dir;
     }
 
-    private static ModelArchive archive(SavedModel m, String itemsSha256) {
+    private static Set<String> own(Set<String> extra, Set<String> remove) {
+        Set<String> out = new java.util.HashSet<>(Set.of(ItemsFile.NAME, MODEL_FILE));
+        out.addAll(extra);
+        out.addAll(remove);
+        return out;
+    }
+
+    private static ModelArchive archive(SavedModel m, String itemsSha256, long itemsBytes) {
         ModelArchive.Builder a = ModelArchive.builder();
         a.config("model.kind", KIND);
         a.config("model.version", VERSION);
@@ -112,6 +143,7 @@ public final class ModelStore {
         a.config("train.max_steps", t.maxSteps());
         a.config("items.file", ItemsFile.NAME);
         a.config("items.sha256", itemsSha256);
+        a.config("items.bytes", itemsBytes);
         ModelMetadata md = m.metadata();
         a.metadata("dataset", md.dataset());
         a.metadata("protocol", md.protocol());
@@ -153,8 +185,20 @@ public final class ModelStore {
         TrainingSettings training = trainingSettings(c, encoder);
         ModelMetadata metadata = metadata(file, a);
 
-        Path itemsFile = file.toAbsolutePath().resolveSibling(c.string("items.file"));
-        ItemCatalog catalog = ItemsFile.read(itemsFile, a.itemIds(), c.string("items.sha256"));
+        // The header is protected by a CRC anyone can recompute: its file name may not lead out of the directory.
+        Path itemsFile;
+        try {
+            itemsFile = SafeFiles.inside(file.toAbsolutePath().getParent(), c.string("items.file"), "config key 'items.file'");
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelFormatException(file, e.getMessage());
+        }
+        long declared = a.config().containsKey("items.bytes") ? c.longValue("items.bytes") : -1;
+        if (a.config().containsKey("items.bytes") && declared < 0) {
+            throw new ModelFormatException(file, "config key 'items.bytes' is negative: " + declared);
+        }
+        ItemCatalog catalog = ItemsFile.read(itemsFile, a.itemIds(), c.string("items.sha256"), declared);
 
         INDArray table = tensor(file, a, TABLE_TENSOR, encoder, new int[] {catalog.tableSize(), encoder.backbone().dim()});
         Map<String, INDArray> weights = new LinkedHashMap<>();

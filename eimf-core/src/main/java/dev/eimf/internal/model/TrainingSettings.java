@@ -1,7 +1,7 @@
 package dev.eimf.internal.model;
 
 import dev.eimf.internal.ibim.EncoderConfig;
-import dev.eimf.internal.ibim.Encoders;
+import dev.eimf.internal.train.EncoderFactory;
 import dev.eimf.internal.train.SamplerType;
 import dev.eimf.internal.train.TrainerConfig;
 import java.util.Objects;
@@ -36,7 +36,7 @@ public record TrainingSettings(long seed, double learningRate, int batchSize, in
 
     /** A trainer configuration with these settings for any encoder (defaults elsewhere). */
     public TrainerConfig toTrainerConfig(dev.eimf.internal.ibim.EncoderRecipe recipe) {
-        return TrainerConfig.builder(recipe::create).seed(seed).learningRate(learningRate)
+        return TrainerConfig.builder(EncoderFactory.of(recipe)).seed(seed).learningRate(learningRate)
                 .batchSize(batchSize).negativeMultiplier(negativeMultiplier).sampler(sampler).maxSteps(maxSteps)
                 .build();
     }

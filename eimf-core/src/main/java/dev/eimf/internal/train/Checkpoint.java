@@ -97,10 +97,17 @@ public final class Checkpoint {
         }
         b.tensor("batch.order", TensorData.ofDoubles(od, order.length));
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            b.build().write(file);
+        } catch (IOException e) {
+            // A full disk's bare "No space left on device" would not say which file or why it was written.
+            String m = String.valueOf(e.getMessage());
+            throw new IOException(file + ": cannot write the training checkpoint: "
+                    + (m.startsWith(file.toString()) ? m.substring(file.toString().length()).replaceFirst("^: ", "") : m), e);
         }
-        b.build().write(file);
     }
 
     /** The step a checkpoint was written at. */

@@ -37,7 +37,7 @@ public final class EngineConfigs {
                                         String sampler, double clipNorm, long maxSteps, Optional<Duration> timeBudget,
                                         int evalEvery, int patience, String selectionMetric, EvalConfig evaluation,
                                         int logEvery, long seed, int threads) {
-        return TrainerConfig.builder(recipe::create).batchSize(batchSize).learningRate(learningRate)
+        return TrainerConfig.builder(EncoderFactory.of(recipe)).batchSize(batchSize).learningRate(learningRate)
                 .negativeMultiplier(negativeMultiplier).sampler(SamplerType.valueOf(sampler)).clipNorm(clipNorm)
                 .maxSteps(maxSteps).timeBudget(timeBudget.orElse(null)).evalEvery(evalEvery).patience(patience)
                 .selectionMetric(selectionMetric).evalConfig(evaluation).logEvery(logEvery).seed(seed).threads(threads)

@@ -70,6 +70,8 @@ public final class Trainer {
      * @return the model with the best validated weights (unless {@link RunOptions#restoreBest()} is
      *         off), and the training record
      * @throws UncheckedIOException when a checkpoint cannot be read or written
+     * @throws MemoryLimitException  when the run's estimated memory ({@link MemoryEstimate}) exceeds what the
+     *                               process may use; nothing has been allocated then
      */
     public TrainingResult train(Split split, TrainingListener listener, RunOptions options) {
         Objects.requireNonNull(split, "split");
@@ -81,6 +83,10 @@ public final class Trainer {
         if (config.threads() > 0) {
             Parallel.setThreads(config.threads());
         }
+        // Before the encoder and table exist: ND4J's memory is outside the heap, so an oversized run would
+        // otherwise grow until the kernel kills it instead of failing here.
+        config.encoder().encoderConfig().ifPresent(e ->
+                MemoryEstimate.check(config, e, split, options.checkpoint().isPresent()));
         try {
             return new Run(split, listener, options).execute();
         } catch (IOException e) {
@@ -149,6 +155,11 @@ public final class Trainer {
             long seed = config.seed();
             encoder = config.encoder().create(SeededRandom.stream(seed, STREAM_ENCODER));
             params = encoder.parameters();
+            if (config.encoder().encoderConfig().isEmpty()) {
+                // A custom encoder's weights exist now; the table and the loop's buffers do not yet.
+                MemoryEstimate.of(config, encoder, split, options.checkpoint().isPresent())
+                        .check(MemoryEstimate.Limits.current());
+            }
             type = params.isEmpty() ? DataType.FLOAT : params.get(0).value().dataType();
             int n = split.numItems();
             table = initTable(n, encoder.dim(), type, SeededRandom.stream(seed, STREAM_TABLE));
