@@ -1,0 +1,59 @@
+package dev.eimf.llm;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MiniLM artifact is optional in eimf-llm: without it on the class path, constructing the encoder must
+ * say which artifact to add. The encoder is loaded here through a class loader that sees the test class path
+ * minus that artifact.
+ */
+class MiniLmMissingTest {
+
+    private static List<URL> classPathWithout(String jarNamePart) throws Exception {
+        // Surefire puts the test class path in this property (java.class.path may be its manifest-only jar).
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<URL> urls = new ArrayList<>();
+        for (String entry : cp.split(File.pathSeparator)) {
+            if (!entry.isBlank() && !Path.of(entry).getFileName().toString().contains(jarNamePart)) {
+                urls.add(Path.of(entry).toUri().toURL());
+            }
+        }
+        return urls;
+    }
+
+    @Test
+    void missingModelArtifactIsNamed() throws Exception {
+        List<URL> urls = classPathWithout("langchain4j-embeddings");
+        assertTrue(urls.stream().anyMatch(u -> u.toString().contains("classes")), "eimf-llm's classes: " + urls);
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class<?> encoder = Class.forName(MiniLmTextEncoder.class.getName(), false, loader);
+            InvocationTargetException e = assertThrows(InvocationTargetException.class,
+                    () -> encoder.getConstructor().newInstance());
+            IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertTrue(cause.getMessage().contains(MiniLmTextEncoder.ARTIFACT), cause.getMessage());
+            assertInstanceOf(NoClassDefFoundError.class, cause.getCause());
+        }
+    }
+
+    @Test
+    void withTheArtifactTheSameLoaderSetupWorks() throws Exception {
+        // The control: the class path copied the same way, artifact included, builds the encoder.
+        List<URL> urls = classPathWithout("\u0000");
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class<?> encoder = Class.forName(MiniLmTextEncoder.class.getName(), false, loader);
+            Object instance = encoder.getConstructor().newInstance();
+            assertTrue(instance.toString().contains(MiniLmTextEncoder.NAME));
+        }
+    }
+}
