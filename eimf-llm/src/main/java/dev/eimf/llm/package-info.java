@@ -1,5 +1,6 @@
 /**
- * Clients that talk to language models: OpenAI-compatible chat and embeddings, and the in-JVM text encoder.
+ * Clients that talk to language models: OpenAI-compatible chat and embeddings, adapters over LangChain4j's
+ * chat and embedding models, and the in-JVM text encoder.
  *
  * <pre>{@code
  * OpenAiConfig cfg = OpenAiConfig.builder()
@@ -11,7 +12,9 @@
  *     List<BatchResult<ChatResponse>> replies = llm.chatAll(requests);   // input order, per-item errors
  *     Usage usage = llm.usage();                                         // calls, retries, tokens
  * }
- * TextEncoder local = new MiniLmTextEncoder();                           // 384-d, no network
+ * TextEncoder local = new MiniLmTextEncoder();                           // 384-d, no network (optional artifact)
+ * LlmClient any = LangChain4jLlmClient.of(chatModel);                    // any LangChain4j ChatModel
+ * TextEncoder anyEnc = LangChain4jTextEncoder.of(embeddingModel);        // any LangChain4j EmbeddingModel
  * TextEncoder remote = OpenAiEmbeddingClient.builder(
  *         cfg.toBuilder().model("text-embedding-3-small").build()).batchSize(128).build();
  * }</pre>

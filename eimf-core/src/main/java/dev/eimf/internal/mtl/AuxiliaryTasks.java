@@ -151,7 +151,7 @@ public final class AuxiliaryTasks {
      * @param semanticLoss      the unweighted semantic-prediction loss (0 when disabled or no user is eligible)
      * @param activeUsers       batch rows that took part (semantics and weight > 0)
      * @param pairs             (user, interest) pairs that took part: activeUsers * K
-     * @param matchingFallbacks active users for whom HUNGARIAN fell back to ARGMAX because J < K
+     * @param matchingFallbacks active users for whom HUNGARIAN fell back to ARGMAX because J &lt; K
      * @param matching          per batch row, {@code pi} (length K), or null for a row that did not take part
      */
     public record Result(double loss, double alignLoss, double semanticLoss, int activeUsers, int pairs,

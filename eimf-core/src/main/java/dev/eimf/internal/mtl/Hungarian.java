@@ -14,7 +14,7 @@ public final class Hungarian {
     /**
      * The assignment maximising the total score.
      *
-     * @param score n x m matrix, n <= m, all entries finite
+     * @param score n x m matrix, n &lt;= m, all entries finite
      * @return for each row the column assigned to it (distinct columns)
      * @throws IllegalArgumentException for an empty, ragged or non-finite matrix, or one with more rows than columns
      */
@@ -33,7 +33,7 @@ public final class Hungarian {
     /**
      * The assignment minimising the total cost.
      *
-     * @param cost n x m matrix, n <= m, all entries finite
+     * @param cost n x m matrix, n &lt;= m, all entries finite
      * @return for each row the column assigned to it (distinct columns)
      */
     public static int[] minimize(double[][] cost) {

@@ -103,7 +103,7 @@ public final class Kernels {
         }
     }
 
-    /** {@code out[4 t + k] = x[t d ..] . g[k d ..]} over d elements for t < len, k = 0..3 ({@code X G^T}). */
+    /** {@code out[4 t + k] = x[t d ..] . g[k d ..]} over d elements for t &lt; len, k = 0..3 ({@code X G^T}). */
     public static void rowDots4(float[] x, int len, int d, float[] g, float[] out) {
         VectorKernels vk = Simd.KERNELS;
         if (vk != null) {
@@ -122,7 +122,7 @@ public final class Kernels {
     }
 
     /**
-     * {@code out[t d + j] = (accumulate ? out[t d + j] : 0) + sum_k a[4 t + k] g[k d + j]} for t < len
+     * {@code out[t d + j] = (accumulate ? out[t d + j] : 0) + sum_k a[4 t + k] g[k d + j]} for t &lt; len
      * ({@code A G}, added to or replacing {@code out}).
      */
     public static void weightedRows4(float[] a, int len, float[] g, int d, float[] out, boolean accumulate) {
