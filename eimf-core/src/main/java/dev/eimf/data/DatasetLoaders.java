@@ -1,6 +1,7 @@
 package dev.eimf.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -21,14 +22,31 @@ public final class DatasetLoaders {
     /**
      * Reads {@code dir}, detecting its format with {@link DatasetFormat#detect(Path)}.
      *
-     * @throws DataFormatException if no format matches, or a line is malformed in strict mode
+     * @throws DataFormatException  if no format matches, or a line is malformed in strict mode
+     * @throws UncheckedIOException naming the path when a file cannot be read
      */
-    public static RawData load(Path dir, LoadOptions options) throws IOException {
-        return load(dir, DatasetFormat.detect(dir), options);
+    public static RawData load(Path dir, LoadOptions options) {
+        DatasetFormat format;
+        try {
+            format = DatasetFormat.detect(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+        return load(dir, format, options);
     }
 
-    /** Reads {@code dir} as the given format, whatever other files it holds. */
-    public static RawData load(Path dir, DatasetFormat format, LoadOptions options) throws IOException {
-        return format.loader().load(dir, options);
+    /**
+     * Reads {@code dir} as the given format, whatever other files it holds.
+     *
+     * @throws DataFormatException  when a line is malformed in strict mode
+     * @throws UncheckedIOException naming the path when a file cannot be read
+     */
+    public static RawData load(Path dir, DatasetFormat format, LoadOptions options) {
+        try {
+            return format.loader().load(dir, options);
+        } catch (IOException e) {
+            String path = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? "" : dir + ": ";
+            throw new UncheckedIOException(path + e.getMessage(), e);
+        }
     }
 }

@@ -1,16 +1,16 @@
 /**
- * ESIM, the explicit semantic interest module (method spec §3): choose typical users
- * ({@link dev.eimf.internal.esim.TypicalSampleSelector}), ask an {@link dev.eimf.esim.InterestExtractor} for their
- * explicit interests (an LLM through {@link dev.eimf.esim.LlmClient} with
- * {@link dev.eimf.esim.PromptBuilder}, {@link dev.eimf.internal.esim.InterestParser} and one repair request; or the
- * offline {@link dev.eimf.esim.MetadataInterestExtractor}), turn them into vectors with a
- * {@link dev.eimf.esim.TextEncoder} ({@link dev.eimf.esim.HashingTextEncoder} offline), and keep everything in
- * the crash-safe {@link dev.eimf.internal.esim.InterestStore}. {@link dev.eimf.internal.esim.EsimRunner} runs these steps with
- * bounded concurrency and reuses the store on reruns.
+ * Explicit interests: the interfaces through which training asks for and embeds a user's explicit
+ * interests, and their ready implementations. An {@link dev.eimf.esim.InterestExtractor} turns a typical
+ * user's history into interest phrases: {@link dev.eimf.esim.LlmInterestExtractor} asks a language model
+ * through any {@link dev.eimf.esim.LlmClient} (a lambda will do; prompts from {@link dev.eimf.esim.PromptBuilder}),
+ * {@link dev.eimf.esim.MetadataInterestExtractor} works offline from titles and categories. A
+ * {@link dev.eimf.esim.TextEncoder} embeds the phrases ({@link dev.eimf.esim.HashingTextEncoder} offline;
+ * {@code eimf-llm} has MiniLM, OpenAI-compatible and LangChain4j encoders). Training runs them through
+ * {@link dev.eimf.train.ExplicitInterestsConfig}; serving never calls them.
+ *
+ * <p>Exceptions: the methods you implement ({@code LlmClient.chat}, {@code TextEncoder.encode},
+ * {@code InterestExtractor.extract}) may throw {@link java.io.IOException} for a failed remote call: the
+ * library retries or records the user as failed, and the run goes on. The rest of the API follows the policy
+ * of {@link dev.eimf.train}.
  */
 package dev.eimf.esim;
-
-import dev.eimf.internal.esim.EsimRunner;
-import dev.eimf.internal.esim.InterestParser;
-import dev.eimf.internal.esim.InterestStore;
-import dev.eimf.internal.esim.TypicalSampleSelector;

@@ -18,5 +18,3 @@
  * dataset whose users are in the Python code's order.
  */
 package dev.eimf.eval;
-
-import dev.eimf.eval.UserShuffle;

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eimf.esim.EsimResult;
-import dev.eimf.esim.EsimRunner;
+import dev.eimf.internal.esim.EsimResult;
+import dev.eimf.internal.esim.EsimRunner;
 import dev.eimf.esim.ExplicitInterest;
-import dev.eimf.esim.InterestParser;
-import dev.eimf.esim.InterestStore;
+import dev.eimf.internal.esim.InterestStore;
 import dev.eimf.esim.LlmInterestExtractor;
 import dev.eimf.esim.PromptBuilder;
-import dev.eimf.esim.StoreEntry;
+import dev.eimf.internal.esim.StoreEntry;
 import dev.eimf.esim.UserHistory;
-import dev.eimf.esim.UserInterests;
+import dev.eimf.internal.esim.UserInterests;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import java.nio.file.Path;
@@ -99,7 +98,7 @@ class LangChain4jEsimTest {
             promptOf.put(h.userId(), user);
             distinctPrompts.add(user);
         }
-        LlmInterestExtractor extractor = new LlmInterestExtractor(llm, prompts, new InterestParser(), 1);
+        LlmInterestExtractor extractor = new LlmInterestExtractor(llm, prompts, false, 1);
 
         EsimResult first;
         try (InterestStore store = InterestStore.open(storeDir)) {
