@@ -5,7 +5,7 @@ import dev.eimf.internal.esim.InterestStore;
 import java.io.IOException;
 
 /**
- * Turns one user's history into explicit interests with provenance (method spec §3.3-3.4).
+ * Turns one user's history into explicit interests with provenance (docs/METHOD.md, sections 4.3 to 4.5).
  *
  * <p>Extraction is split in two so that callers can look a request up in the interest store, keyed by
  * ({@link #name()}, {@link #modelName()}, {@link ExtractionRequest#promptHash()}), before paying for it.

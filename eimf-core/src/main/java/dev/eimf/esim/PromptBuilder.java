@@ -8,7 +8,7 @@ import java.util.Set;
 import dev.eimf.data.ItemInfo;
 
 /**
- * Renders the extraction prompt of method spec §3.3: a system message that defines the task, then the
+ * Renders the extraction prompt (docs/METHOD.md, section 4.3): a system message that defines the task, then the
  * user's most recent history (at most {@code maxHistory} items, oldest first) as numbered lines
  * {@code 1. Title (Category > Sub; Brand)}, asking for exactly J interests as strict JSON.
  *

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * ComiRec's strong-generalisation protocol (method spec §5): the users, not the interactions, are
+ * ComiRec's strong-generalisation protocol (docs/METHOD.md, section 6.1): the users, not the interactions, are
  * split. Users are shuffled with the seed and cut 8:1:1 at {@code int(0.8 n)} and
  * {@code int(0.9 n)}; the first part are training users and keep their whole sequence. A validation
  * or test user with a sequence of length {@code L} gives one {@link EvalCase}: history = the first

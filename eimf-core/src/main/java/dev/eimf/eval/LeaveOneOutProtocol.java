@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Leave-one-out (weak generalisation, method spec §5): every user is a training user. For a
+ * Leave-one-out (weak generalisation, docs/METHOD.md, section 6.2): every user is a training user. For a
  * sequence {@code s} of length {@code L >= 3}:
  * <ul>
  *   <li>test case: history {@code s[0..L-2]}, target {@code s[L-1]} (the last item);</li>

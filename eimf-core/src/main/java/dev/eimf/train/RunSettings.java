@@ -9,9 +9,11 @@ import java.util.Optional;
  * store live, and how many extraction calls run at once. None of these changes the model, except that
  * another thread count changes the rounding of products (same seed and threads, same model).
  *
- * <p><b>Threads are process-wide.</b> The engine's compute pool and OpenBLAS's threads belong to the JVM,
- * not to a run: {@code threads} sets both when training starts and they stay so for later runs and serving.
- * Leave it 0 to keep the current setting (by default, one per available processor).
+ * <p><b>Threads are process-wide.</b> The engine's compute pool belongs to the JVM, not to a run:
+ * {@code threads} sets it when training starts and it stays so for later runs and serving. The engine calls
+ * OpenBLAS one thread per call and splits the work itself (the system property {@code eimf.blas.threads}
+ * changes OpenBLAS's own threads for the whole process). Leave it 0 to keep the current setting (by default,
+ * one per available processor, at most 8).
  *
  * @param threads            compute threads; 0 = leave the process's setting (default)
  * @param workDir            checkpoints and the run's manifest, so that a rerun after a crash, or with a

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The multi-task options of the EIMF pipeline (method spec §4), shared by {@code train --eimf},
+ * The multi-task options of the EIMF pipeline (docs/METHOD.md, section 5), shared by {@code train --eimf},
  * {@code quickstart} and {@code ablation}: loss weights, temperature, matching, propagation and warm-up.
  */
 final class EimfOptions {

@@ -156,7 +156,7 @@ final class EsimCommand implements Command {
     private record Users(String source, List<String> ids, int[][] sequences) {}
 
     /**
-     * The training users of the model's split (method spec §3.2), rebuilt from the protocol and seed the
+     * The training users of the model's split (docs/METHOD.md, section 4.2), rebuilt from the protocol and seed the
      * model records; every user with a full sequence when the model records no protocol.
      */
     private static Users users(SavedModel model, Dataset ds) {

@@ -19,7 +19,7 @@ public record TypicalSampleConfig(SelectionStrategy strategy, int clusters, int 
         if (maxIterations < 1) throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
     }
 
-    /** The defaults of the method spec: K-means, C = 50, m = 4, seed 42, 100 iterations. */
+    /** The defaults of docs/METHOD.md, section 4.2: K-means, C = 50, m = 4, seed 42, 100 iterations. */
     public static TypicalSampleConfig defaults() {
         return builder().build();
     }

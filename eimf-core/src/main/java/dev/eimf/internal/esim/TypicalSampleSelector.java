@@ -19,7 +19,7 @@ import org.apache.commons.math3.ml.distance.EuclideanDistance;
 import org.apache.commons.math3.random.Well19937c;
 
 /**
- * Chooses the typical users whose histories are sent to the interest extractor (method spec §3.2).
+ * Chooses the typical users whose histories are sent to the interest extractor (docs/METHOD.md, section 4.2).
  *
  * <p>Input: one behavioural vector per user (the caller passes the L2-normalised mean of the user's K
  * interests) and the users' ids. With {@link SelectionStrategy#KMEANS}, K-means++ (Apache Commons Math,
@@ -36,7 +36,7 @@ public final class TypicalSampleSelector {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** A selector with the spec's defaults (K-means, C = 50, m = 4). */
+    /** A selector with the defaults (K-means, C = 50, m = 4). */
     public TypicalSampleSelector() {
         this(TypicalSampleConfig.defaults());
     }
@@ -132,7 +132,7 @@ public final class TypicalSampleSelector {
             perCluster.add(mine);
         }
         // A cluster with fewer than m members takes the users nearest its centroid from outside, so that
-        // there are always C*m typical users (the m users nearest each centroid, method spec §3.2).
+        // there are always C*m typical users (the m users nearest each centroid, docs/METHOD.md, section 4.2).
         for (int c = 0; c < perCluster.size(); c++) {
             List<TypicalSamples.TypicalUser> mine = perCluster.get(c);
             if (mine.size() >= config.perCluster()) continue;

@@ -220,9 +220,9 @@ public final class CapsuleEncoder extends AbstractEncoder<CapsuleEncoder.Work> {
         final Buf pb = projB == null ? null : Buf.of(projB.value());
 
         if (shared) {
-            // Drawn before the parallel region: the draws' order must not depend on the threads. (Drawing
-            // each user's logits from its own seeded stream on the threads saved about 4% of a MIND pass,
-            // but test Recall@50 came out lower in 9 of 9 paired runs over two sessions; not understood.)
+            // Drawn before the parallel region: the draws' order must not depend on the threads. Per-user
+            // streams drawn on the threads would be a little faster but gave lower test Recall@50
+            // (benchmarks/RESULTS.md, section 7), for reasons not understood.
             boolean trunc = config.truncatedRoutingLogits();
             for (int i = 0; i < wk.logits.length; i++) {
                 wk.logits[i] = trunc ? Initializers.truncatedGaussian(rng) : rng.nextGaussian();

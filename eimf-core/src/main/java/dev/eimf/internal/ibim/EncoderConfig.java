@@ -53,7 +53,7 @@ public record EncoderConfig(EncoderType type, int dim, int numInterests, int max
         }
     }
 
-    /** A builder with the spec defaults: d = 64, K = 4, T = 20, h = 4d, 3 routing iterations, FLOAT. */
+    /** A builder with the defaults of docs/METHOD.md, section 2: d = 64, K = 4, T = 20, h = 4d, 3 routing iterations, FLOAT. */
     public static Builder builder(EncoderType type) {
         return new Builder(type);
     }

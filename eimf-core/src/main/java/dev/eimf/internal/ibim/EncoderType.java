@@ -1,6 +1,6 @@
 package dev.eimf.internal.ibim;
 
-/** The multi-interest backbones of the method spec (§2), after the public ComiRec code. */
+/** The built-in multi-interest backbones (docs/METHOD.md, sections 3.1 to 3.3), after the public ComiRec code. */
 public enum EncoderType {
     /** ComiRec-SA: multi-head self-attentive pooling. */
     SA,

@@ -1094,9 +1094,9 @@ public final class SelfAttentiveEncoder extends AbstractEncoder<SelfAttentiveEnc
          * {@link #rowBackward} for K = 4 (with the per-position sum when {@code dtRow} is not null): dh from the
          * four rows of W2 in one loop, and the tanh derivative, dB1 and the per-position sum in another,
          * with the same float operations in the same order per element, so the same results. Six loops
-         * instead of ten (each costs C2's fixed ~10 ns plus a pass over dh); paired against the general
-         * form 0.966 and 0.939 of its time per step. One loop for everything ran 19% slower: C2 did not
-         * vectorise it.
+         * instead of ten, because each loop costs C2's fixed ~10 ns plus a pass over dh. Not one loop for
+         * everything: C2 does not vectorise a loop with that many stores.
+         * (Timings: benchmarks/RESULTS.md.)
          */
         private static void rowBackward4(float[] y, float[] g, int h, float[][] w2, float[][] dw2, float[] db1,
                                          float[] dtRow, float[] dh) {

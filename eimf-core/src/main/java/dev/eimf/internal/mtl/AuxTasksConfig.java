@@ -3,8 +3,8 @@ package dev.eimf.internal.mtl;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Immutable configuration of the two EIMF auxiliary tasks (method spec §4); build with {@link #builder()}.
- * Every field is an [ours] choice of the spec and defaults to the value the spec gives.
+ * Immutable configuration of the two EIMF auxiliary tasks (docs/METHOD.md, section 5); build with {@link #builder()}.
+ * The paper leaves every field open; the defaults are those of docs/METHOD.md, section 7.
  *
  * @param lambdaAlign              weight of the modality-alignment loss in the objective (default 0.1)
  * @param lambdaSemantic           weight of the semantic-prediction loss (default 0.1)
@@ -64,12 +64,12 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
         }
     }
 
-    /** The defaults of the method spec. */
+    /** The defaults of docs/METHOD.md, section 7. */
     public static AuxTasksConfig defaults() {
         return builder().build();
     }
 
-    /** A builder holding the spec defaults. */
+    /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();
     }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The two auxiliary tasks of EIMF (method spec §4) as one module that a trainer adds to its loss:
+ * The two auxiliary tasks of EIMF (docs/METHOD.md, sections 5.1 to 5.5) as one module that a trainer adds to its loss:
  * <ul>
  *   <li>a projection g: R^D -> R^d (linear + layer norm) of the semantic interest vectors s;</li>
  *   <li>matching {@code pi(k)} of each behavioural interest v_k to one of the user's semantic interests by

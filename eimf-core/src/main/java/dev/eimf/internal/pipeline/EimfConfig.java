@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param trainer         the backbone's training settings; {@code maxSteps} is the total of warm-up and
  *                        multi-task steps
  * @param warmupSteps     IBIM-only steps before ESIM; 0 (default) = until the first validation check
- *                        ({@code trainer.evalEvery()}), as the method spec says
+ *                        ({@code trainer.evalEvery()}), as docs/METHOD.md, section 4.1, describes
  * @param semantic        whether to run ESIM and the auxiliary tasks at all; false trains the backbone
  *                        alone (the ablation's baseline) through the same stages
  * @param typical         typical-sample selection (strategy, C, m, seed)

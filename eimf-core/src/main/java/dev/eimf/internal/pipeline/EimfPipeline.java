@@ -30,7 +30,7 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The whole EIMF method in one call (method spec §3-4):
+ * The whole EIMF method in one call (docs/METHOD.md, sections 4 and 5):
  * <ol>
  *   <li><b>warm-up</b>: the backbone (IBIM) trains alone for {@link EimfConfig#effectiveWarmupSteps()};</li>
  *   <li><b>ESIM</b>: each training user is represented by the L2-normalised mean of its K interests under the
@@ -181,7 +181,7 @@ public final class EimfPipeline {
     }
 
     /**
-     * Each sequence's behavioural vector for typical-sample selection (method spec §3.2): the
+     * Each sequence's behavioural vector for typical-sample selection (docs/METHOD.md, section 4.2): the
      * L2-normalised mean of its K interests.
      *
      * @param interests histories to interests [B, K, d] (a model's inference pass)

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Semantic targets for every training user, from the typical samples and their explicit interests
- * (method spec §3.6):
+ * (docs/METHOD.md, section 4.8):
  * <ul>
  *   <li>a typical user with parsed interests gets them with weight 1;</li>
  *   <li>with propagation on, every other user of a cluster inherits the interests of its cluster's most

@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * depend on the split). Many users: per chunk of {@link Builder#chunkUsers(int)} users and tile of items,
  * one single-threaded CBLAS product {@code [U*K, d] x [d, tile]} into a cache-sized score block, then the
  * same maximum and scan; chunks of users run on {@link Parallel} threads. Figures:
- * {@code benchmarks/README.md}.
+ * {@code benchmarks/RESULTS.md}.
  *
  * <p>Immutable and thread-safe: every call uses its own scratch buffers.
  */

@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Approximate maximum-inner-product retrieval over an HNSW graph (Lucene's
  * {@code org.apache.lucene.util.hnsw}), for catalogues too large to scan per query. Same contract as
  * {@link ExactItemIndex} except that an item of the true top n may be missed: measure the recall against
- * exact retrieval for your catalogue and settings (see {@code benchmarks/README.md}).
+ * exact retrieval for your catalogue and settings ({@code AnnRecall} in {@code benchmarks}; figures in
+ * {@code benchmarks/RESULTS.md}).
  *
  * <p>Max over K: each of the user's K interests queries the graph for its best {@code max(ef, n)}
  * candidates (excluded items filtered inside the graph search, so the exclusion costs no recall); the
@@ -40,7 +41,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * becomes the unit vector {@code [e_i / M, sqrt(1 - |e_i|^2 / M^2)]} and each query {@code [v / |v|, 0]},
  * so the cosine is {@code <v, e_i> / (M |v|)}, increasing in the inner product. On clustered vectors with
  * spread norms the transform's queries lie far from every item and its recall@50 was far lower (0.37 to
- * 0.56 against 0.93 to 0.94 at 10^5 items, M 16; {@code benchmarks/README.md}), hence the default.
+ * 0.56 against 0.93 to 0.94 at 10^5 items, M 16; {@code benchmarks/RESULTS.md}), hence the default.
  *
  * <p>Reproducible: levels are drawn from {@link Builder#seed(long)} and items are inserted in id order,
  * so with one build thread the same table and seed give the same graph and the same results. With more

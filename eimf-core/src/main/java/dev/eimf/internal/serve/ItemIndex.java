@@ -6,7 +6,7 @@ import java.util.function.IntPredicate;
 
 /**
  * Retrieves the items that score highest against a user's K interest vectors, with
- * {@code score(i) = max_k <v_k, e_i>} (method spec, section 2, Retrieval). Item ids are internal ids
+ * {@code score(i) = max_k <v_k, e_i>} (docs/METHOD.md, section 3.7). Item ids are internal ids
  * {@code 1..tableSize()-1}; the padding id 0 is never returned.
  *
  * <p>Results are ordered by descending score, ties broken by lower item id, so that the same input

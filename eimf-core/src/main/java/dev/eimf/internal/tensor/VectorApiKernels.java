@@ -216,8 +216,8 @@ final class VectorApiKernels implements VectorKernels {
 
     /**
      * The clamp is two compares and blends rather than {@code min} and {@code max}: those keep Java's
-     * rules for NaN and -0 with several instructions each (the row's tanh took 0.85 of the time; the
-     * same values, NaN and -0 included, as NaN compares false and -0 lies inside the clamp).
+     * rules for NaN and -0 with several instructions each. The result is the same, NaN and -0 included, as
+     * NaN compares false and -0 lies inside the clamp.
      */
     @Override
     public void tanhFma(float[] a, int n) {

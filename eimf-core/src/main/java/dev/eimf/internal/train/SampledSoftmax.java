@@ -94,8 +94,8 @@ public final class SampledSoftmax {
         }
         int rowsInTable = Math.toIntExact(table.size(0));
         // The loops of this once-per-step method are in small methods: the JIT compiles each whole after a
-        // few calls, instead of replacing this method on the stack once per loop (four compilations of the
-        // whole method, measured, in the first few hundred steps of a run).
+        // few calls, instead of replacing this method on the stack once per loop (which compiles the whole
+        // method several times during the first few hundred steps of a run).
         checkIds(targets, rowsInTable, "target");
         checkIds(ids, rowsInTable, "sampled");
         ensure(table.dataType(), bb, ss, dd, rowsInTable);

@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param encoder          creates the encoder (its d, K and T are the model's)
  * @param batchSize        users per step (default 128)
- * @param adam             Adam hyper-parameters (default lr 1e-3, TF betas and epsilon; the spec
- *                         recommends lr 5e-3 for ComiRec-DR, see {@link #recommendedLearningRate})
+ * @param adam             Adam hyper-parameters (default lr 1e-3, TF betas and epsilon; ComiRec uses
+ *                         lr 5e-3 for ComiRec-DR, see {@link #recommendedLearningRate})
  * @param tableAdamMode    how the item table's Adam treats rows without gradient (default lazy)
  * @param negativeMultiplier shared negatives per step = this times the batch size (default 10)
  * @param sampler          negative sampler (default log-uniform)
@@ -36,9 +36,9 @@ public record TrainerConfig(EncoderFactory encoder, int batchSize, AdamConfig ad
                             Optional<Duration> timeBudget, int evalEvery, int patience, String selectionMetric,
                             EvalConfig evalConfig, int logEvery, long seed, int threads) {
 
-    /** Adam learning rate for ComiRec-SA and MIND in the spec. */
+    /** Adam learning rate for ComiRec-SA and MIND (docs/METHOD.md, section 3.6). */
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
-    /** Adam learning rate the spec recommends for ComiRec-DR. */
+    /** Adam learning rate ComiRec uses for ComiRec-DR (docs/METHOD.md, section 3.6). */
     public static final double DR_LEARNING_RATE = 5e-3;
 
     /** Validates; prefer the builder. */
@@ -97,7 +97,7 @@ public record TrainerConfig(EncoderFactory encoder, int batchSize, AdamConfig ad
     }
 
     /**
-     * The spec's learning rate for a backbone name: {@value #DR_LEARNING_RATE} for ComiRec-DR
+     * The recommended learning rate for a backbone name: {@value #DR_LEARNING_RATE} for ComiRec-DR
      * ({@code "dr"} or {@code "comirec-dr"}, any case), {@value #DEFAULT_LEARNING_RATE} otherwise.
      */
     public static double recommendedLearningRate(String backbone) {

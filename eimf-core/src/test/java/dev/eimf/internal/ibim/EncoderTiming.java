@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Throwaway timing of forward + backward per encoder at the spec sizes (B=128, T=20, d=64, K=4), FLOAT,
+ * Throwaway timing of forward + backward per encoder at the default sizes (B=128, T=20, d=64, K=4), FLOAT,
  * with released passes (buffer reuse). Not a test; run by hand:
  * {@code java -cp <test classpath> dev.eimf.internal.ibim.EncoderTiming [iterations [SA|DR|MIND|all [cpu]]]}. Prints
  * the minimum, median and 90th percentile of wall time, for full histories and for random lengths 1..T.

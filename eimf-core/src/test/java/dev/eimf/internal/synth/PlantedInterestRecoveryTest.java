@@ -65,8 +65,8 @@ class PlantedInterestRecoveryTest {
     @EnumSource(EncoderType.class)
     void interestsPointAtDistinctPlantedTopics(EncoderType type) {
         EncoderConfig ec = EncoderConfig.builder(type).dim(DIM).numInterests(K).maxLen(T).build();
-        // Short runs with learning rates above the spec's: measured on this dataset, DR at 5e-3 still has
-        // near-random interests after 1000 steps, while at these rates every encoder has converged.
+        // Short runs need learning rates above the defaults: on this dataset DR at 5e-3 still has
+        // near-random interests after 1000 steps, while at these rates every encoder converges.
         double lr = switch (type) {
             case SA -> 0.005;
             case DR -> 0.05;
