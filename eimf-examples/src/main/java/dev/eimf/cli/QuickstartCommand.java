@@ -94,7 +94,8 @@ final class QuickstartCommand implements Command {
                 .process(DatasetLoaders.load(dataDir, new LoadOptions(false)));
         Split split = ComiRecProtocol.defaults().split(ds, seed);
         System.out.printf("quickstart: %s backbone vs EIMF on %s (%s), seed %d, %d steps, validation every %d%n",
-                modelName, ds.name(), dataDir, seed, tp.steps(), tp.config().evalEvery());
+                modelName, Terminal.safe(ds.name()), Terminal.safe(String.valueOf(dataDir)), seed, tp.steps(),
+                tp.config().evalEvery());
         System.out.printf("%d users, %d items, %d interactions; comirec split: %d train / %d valid / %d test users%n",
                 ds.numUsers(), ds.numItems(), ds.numInteractions(), split.train().length, split.valid().size(),
                 split.test().size());
@@ -316,7 +317,7 @@ final class QuickstartCommand implements Command {
             for (Recommendation r : recs) if (targets.contains(r.itemId())) hits++;
             System.out.println();
             System.out.printf("user %s: %d items watched, %d held out; %d of the top 10 are held-out items%n",
-                    ds.userId(c.user()), c.history().length, c.targets().length, hits);
+                    Terminal.safe(ds.userId(c.user())), c.history().length, c.targets().length, hits);
             Explanations.interests(System.out, "  ", ex, ds.catalog());
             Explanations.recommendations(System.out, "  ", recs, ex, targets);
 
