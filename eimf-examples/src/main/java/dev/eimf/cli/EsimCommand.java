@@ -83,6 +83,12 @@ final class EsimCommand implements Command {
                     .concurrency(choice.concurrency()).build();
             EsimResult result = runner.run(histories);
             report(args, choice, services.encoder, store, samples, result);
+            int failed = result.stats().failed();
+            if (failed > 0) {
+                System.err.printf("eimf esim: %d of %d typical users failed (reasons above%s); a rerun asks again for them%n",
+                        failed, result.stats().typicalUsers(), args.get("json").isPresent() ? " and in the JSON" : "");
+                return 1;
+            }
             return 0;
         }
     }
