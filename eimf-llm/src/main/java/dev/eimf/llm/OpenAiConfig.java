@@ -218,11 +218,27 @@ public final class OpenAiConfig {
      * {@code scheme://***@}; used where the text may quote a URL that was never parsed (a malformed base URL).
      */
     public static String redactUserInfo(String text) {
-        return text == null ? null : USER_INFO.matcher(text).replaceAll("$1***@");
+        // A scan instead of a regular expression: this runs on server replies of up to 64 KiB, and a pattern
+        // with a repeated scheme part backtracks quadratically on long runs of letters.
+        if (text == null) return null;
+        int i = text.indexOf("://");
+        if (i < 0) return text;
+        StringBuilder sb = null;
+        int copied = 0;
+        while (i >= 0) {
+            int start = i + 3;
+            int j = start;
+            while (j < text.length() && "/?#@".indexOf(text.charAt(j)) < 0 && !Character.isWhitespace(text.charAt(j))) j++;
+            if (j < text.length() && text.charAt(j) == '@' && j > start) {
+                if (sb == null) sb = new StringBuilder(text.length());
+                sb.append(text, copied, start).append("***");
+                copied = j;
+            }
+            // One character back, so that a "://" whose ':' ended the scan is still found.
+            i = text.indexOf("://", Math.max(start, j - 1));
+        }
+        return sb == null ? text : sb.append(text, copied, text.length()).toString();
     }
-
-    private static final java.util.regex.Pattern USER_INFO =
-            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s]*@");
 
     static boolean isSensitiveHeader(String name) {
         String n = name.toLowerCase(Locale.ROOT);
