@@ -45,7 +45,7 @@ public final class CsvLoader implements DatasetLoader {
 
     private static List<Interaction> readInteractions(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), ',', file)) {
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8(file), ',', true, file, problems)) {
             List<String> header = trimmed(LoadSupport.header(r, file));
             int cu = LoadSupport.column(file, header, "user");
             int ci = LoadSupport.column(file, header, "item");
@@ -66,9 +66,10 @@ public final class CsvLoader implements DatasetLoader {
                     LoadSupport.addTimestamp(buf.timestamps(), file, line, "timestamp", rec.get(ct));
                     buf.add(user, item, rating);
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         LoadSupport.requireSome(file, buf.size(), problems);
         return buf.build(file);
@@ -77,7 +78,7 @@ public final class CsvLoader implements DatasetLoader {
     private static Map<String, ItemInfo> readItems(Path file, Problems problems) throws IOException {
         Map<String, ItemInfo> items = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), ',', file)) {
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8(file), ',', true, file, problems)) {
             List<String> header = trimmed(LoadSupport.header(r, file));
             int ci = LoadSupport.column(file, header, "item");
             int ct = header.indexOf("title");
@@ -100,9 +101,10 @@ public final class CsvLoader implements DatasetLoader {
                     LoadSupport.putItem(items, firstLine, file, line,
                             new ItemInfo(id, get(rec, ct), cats, get(rec, cb), get(rec, cd)));
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         return items;
     }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * <p>Rules every loader follows: errors name the file, the physical line where the record starts, and the
  * field. Header problems (an empty file, a missing required column) always throw, since no line after them can
  * be read; a malformed data line throws in strict mode and is skipped and counted in {@link LoadReport} in
- * lenient mode; bytes that are not valid UTF-8 in a UTF-8 file make their record malformed (never silently
+ * lenient mode, which refuses a file of which it would skip more than {@link LoadOptions#maxSkippedShare()}; a
+ * record longer than {@link LoadOptions#maxLineLength()} is malformed, and a quote still open at that length is
+ * an error at the line where it opened (reading goes on at the next line); bytes that are not valid UTF-8 in a UTF-8 file make their record malformed (never silently
  * replaced). Blank lines carry no data and are skipped without being counted. An interactions file that
  * yields no interaction is an error in both modes. Item rows for items without interactions, and interactions
  * whose item has no row, are both fine. Interactions keep file order; ordering by time is the

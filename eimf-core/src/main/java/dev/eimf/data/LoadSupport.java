@@ -16,24 +16,80 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Pieces the loaders share: error collection, number parsing, decoding, header lookup. */
 final class LoadSupport {
     private LoadSupport() {}
 
-    /** Throws in strict mode, records in lenient mode. */
+    /**
+     * Throws in strict mode, records in lenient mode. Counts the lines and bytes of every file read and of every
+     * record skipped, and refuses a file of which lenient mode skipped more than {@link LoadOptions#maxSkippedShare()}.
+     */
     static final class Problems {
-        private final boolean lenient;
+        private final LoadOptions options;
         private final List<DataFormatException> skipped = new ArrayList<>();
+        private long skippedLines;
+        private long skippedBytes;
+        private long linesRead;
+        private long bytesRead;
+        private int fileSkipped;
+        private long fileSkippedLines;
+        private long fileSkippedBytes;
 
         Problems(LoadOptions options) {
-            this.lenient = options.lenient();
+            this.options = options;
         }
 
-        void report(DataFormatException e) {
-            if (!lenient) throw e;
+        LoadOptions options() {
+            return options;
+        }
+
+        /** Reports a malformed record that {@code r} has just read or rejected. */
+        void report(DataFormatException e, DelimitedReader r) {
+            report(e, r.lastRecordLines(), r.lastRecordBytes());
+        }
+
+        /** Reports a malformed record of the given size. */
+        void report(DataFormatException e, long lines, long bytes) {
+            if (!options.lenient()) throw e;
             skipped.add(e);
+            fileSkipped++;
+            fileSkippedLines += Math.max(1, lines);
+            fileSkippedBytes += bytes;
+        }
+
+        /**
+         * Ends a file: adds its size to the totals and checks the share skipped from it.
+         *
+         * @throws DataFormatException when lenient mode skipped more than the allowed share of its lines or bytes
+         */
+        void endFile(Path file, long lines, long bytes) {
+            linesRead += lines;
+            bytesRead += bytes;
+            skippedLines += fileSkippedLines;
+            skippedBytes += fileSkippedBytes;
+            long sl = fileSkippedLines;
+            long sb = fileSkippedBytes;
+            int n = fileSkipped;
+            fileSkipped = 0;
+            fileSkippedLines = 0;
+            fileSkippedBytes = 0;
+            double share = options.maxSkippedShare();
+            if (n > 0 && (sl > share * lines || sb > share * bytes)) {
+                throw new DataFormatException(file, 0, null, String.format(Locale.ROOT,
+                        "lenient mode skipped %d malformed record(s): %d of %d lines (%.2f%%) and %d of %d bytes "
+                                + "(%.2f%%), more than the %.2f%% allowed (LoadOptions.maxSkippedShare, "
+                                + "--max-skipped-share); first: %s",
+                        n, sl, lines, 100.0 * sl / Math.max(1, lines), sb, bytes, 100.0 * sb / Math.max(1, bytes),
+                        100 * share, skipped.get(skipped.size() - n).getMessage()));
+            }
+        }
+
+        /** Ends a file read by {@code r}. */
+        void endFile(Path file, DelimitedReader r) {
+            endFile(file, r.linesRead(), r.bytesRead());
         }
 
         int count() {
@@ -41,7 +97,42 @@ final class LoadSupport {
         }
 
         LoadReport toReport() {
-            return new LoadReport(skipped);
+            return new LoadReport(skipped, skippedLines, skippedBytes, linesRead, bytesRead);
+        }
+    }
+
+    /**
+     * Physical lines of a file whose records are single lines, read with a bound on their length: the .dat
+     * formats, which {@link DelimitedReader} cannot split ({@code ::} is two characters).
+     */
+    static final class LineReader implements java.io.Closeable {
+        private final DelimitedReader in;
+        private final Path file;
+
+        LineReader(Reader reader, Path file, int maxLineLength) {
+            // No line holds a NUL in these files; should one, it splits a field the caller rejoins.
+            this.in = new DelimitedReader(reader, '\0', false, file, maxLineLength);
+            this.file = file;
+        }
+
+        /** The next line without its line break, or null at the end; a too-long line throws, skipped. */
+        String next() throws IOException {
+            List<String> rec = in.next();
+            if (rec == null) return null;
+            return rec.size() == 1 ? rec.get(0) : String.join("\0", rec);
+        }
+
+        DelimitedReader reader() {
+            return in;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -314,9 +405,14 @@ final class LoadSupport {
             List<String> rec = r.next();
             return rec == null ? END : rec;
         } catch (DataFormatException e) {
-            problems.report(e);
+            problems.report(e, r);
             return null;
         }
+    }
+
+    /** A reader of {@code in} with the options' line limit. */
+    static DelimitedReader reader(java.io.Reader in, char delimiter, boolean quoting, Path file, Problems problems) {
+        return new DelimitedReader(in, delimiter, quoting, file, problems.options().maxLineLength());
     }
 
     /** Adds an item, refusing a second description of the same id. */

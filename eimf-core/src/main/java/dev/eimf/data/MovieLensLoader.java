@@ -3,7 +3,6 @@ package dev.eimf.data;
 import dev.eimf.data.LoadSupport.InteractionBuffer;
 import dev.eimf.data.LoadSupport.Problems;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -107,16 +106,17 @@ public final class MovieLensLoader implements DatasetLoader {
 
     private static List<Interaction> read100kRatings(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), '\t', false, file)) {
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8(file), '\t', false, file, problems)) {
             for (List<String> rec = LoadSupport.nextOrReport(r, problems); rec != LoadSupport.END;
                  rec = LoadSupport.nextOrReport(r, problems)) {
                 if (rec == null || LoadSupport.isBlank(rec)) continue;
                 try {
                     addRating(buf, file, r.recordLine(), rec, "user", "item", "rating", "timestamp");
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         LoadSupport.requireSome(file, buf.size(), problems);
         return buf.build(file);
@@ -171,9 +171,10 @@ public final class MovieLensLoader implements DatasetLoader {
         Map<String, ItemInfo> items = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
         int columns = 5 + genres.size();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8OrLatin1(file), '|', false, file)) {
-            for (List<String> rec = r.next(); rec != null; rec = r.next()) {
-                if (LoadSupport.isBlank(rec)) continue;
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8OrLatin1(file), '|', false, file, problems)) {
+            for (List<String> rec = LoadSupport.nextOrReport(r, problems); rec != LoadSupport.END;
+                 rec = LoadSupport.nextOrReport(r, problems)) {
+                if (rec == null || LoadSupport.isBlank(rec)) continue;
                 long line = r.recordLine();
                 try {
                     LoadSupport.requireColumns(file, line, rec, columns);
@@ -189,9 +190,10 @@ public final class MovieLensLoader implements DatasetLoader {
                     }
                     LoadSupport.putItem(items, firstLine, file, line, new ItemInfo(id, rec.get(1).strip(), g, "", ""));
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         return items;
     }
@@ -201,17 +203,17 @@ public final class MovieLensLoader implements DatasetLoader {
     private static List<Interaction> readDatRatings(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
         // Every field here is numeric, so a byte that is not UTF-8 fails the field's check and is reported.
-        try (BufferedReader r = new BufferedReader(LoadSupport.utf8Replacing(file), 1 << 16)) {
-            long line = 0;
-            for (String s = r.readLine(); s != null; s = r.readLine()) {
-                line++;
+        try (LoadSupport.LineReader r = new LoadSupport.LineReader(LoadSupport.utf8Replacing(file), file,
+                problems.options().maxLineLength())) {
+            for (String s = nextLine(r, problems); s != null; s = nextLine(r, problems)) {
                 if (s.isEmpty()) continue;
                 try {
-                    addRating(buf, file, line, splitDat(s), "user", "item", "rating", "timestamp");
+                    addRating(buf, file, r.reader().recordLine(), splitDat(s), "user", "item", "rating", "timestamp");
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r.reader());
                 }
             }
+            problems.endFile(file, r.reader());
         }
         LoadSupport.requireSome(file, buf.size(), problems);
         return buf.build(file);
@@ -220,11 +222,11 @@ public final class MovieLensLoader implements DatasetLoader {
     private static Map<String, ItemInfo> readDatMovies(Path file, Problems problems) throws IOException {
         Map<String, ItemInfo> items = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
-        try (BufferedReader r = new BufferedReader(LoadSupport.utf8OrLatin1(file))) {
-            long line = 0;
-            for (String s = r.readLine(); s != null; s = r.readLine()) {
-                line++;
+        try (LoadSupport.LineReader r = new LoadSupport.LineReader(LoadSupport.utf8OrLatin1(file), file,
+                problems.options().maxLineLength())) {
+            for (String s = nextLine(r, problems); s != null; s = nextLine(r, problems)) {
                 if (s.isEmpty()) continue;
+                long line = r.reader().recordLine();
                 try {
                     // The title sits between the first and the last separator, so a "::" in it does no harm.
                     int a = s.indexOf("::");
@@ -236,11 +238,23 @@ public final class MovieLensLoader implements DatasetLoader {
                     LoadSupport.putItem(items, firstLine, file, line, new ItemInfo(id, s.substring(a + 2, b).strip(),
                             splitGenres(s.substring(b + 2)), "", ""));
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r.reader());
                 }
             }
+            problems.endFile(file, r.reader());
         }
         return items;
+    }
+
+    /** The next line, skipping (and reporting) those over the line limit; null at the end. */
+    private static String nextLine(LoadSupport.LineReader r, Problems problems) throws IOException {
+        while (true) {
+            try {
+                return r.next();
+            } catch (DataFormatException e) {
+                problems.report(e, r.reader());
+            }
+        }
     }
 
     /** Splits on "::" without a regular expression (ratings files run to tens of millions of lines). */
@@ -269,7 +283,7 @@ public final class MovieLensLoader implements DatasetLoader {
 
     private static List<Interaction> readCsvRatings(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), ',', file)) {
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8(file), ',', true, file, problems)) {
             List<String> header = LoadSupport.header(r, file);
             int cu = LoadSupport.column(file, header, "userId");
             int ci = LoadSupport.column(file, header, "movieId");
@@ -284,9 +298,10 @@ public final class MovieLensLoader implements DatasetLoader {
                     addRating(buf, file, line, List.of(rec.get(cu), rec.get(ci), rec.get(cr), rec.get(ct)),
                             "userId", "movieId", "rating", "timestamp");
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         LoadSupport.requireSome(file, buf.size(), problems);
         return buf.build(file);
@@ -295,7 +310,7 @@ public final class MovieLensLoader implements DatasetLoader {
     private static Map<String, ItemInfo> readCsvMovies(Path file, Problems problems) throws IOException {
         Map<String, ItemInfo> items = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
-        try (Reader in = LoadSupport.utf8OrLatin1(file); DelimitedReader r = new DelimitedReader(in, ',', file)) {
+        try (Reader in = LoadSupport.utf8OrLatin1(file); DelimitedReader r = LoadSupport.reader(in, ',', true, file, problems)) {
             List<String> header = LoadSupport.header(r, file);
             int ci = LoadSupport.column(file, header, "movieId");
             int ct = LoadSupport.column(file, header, "title");
@@ -309,9 +324,10 @@ public final class MovieLensLoader implements DatasetLoader {
                     LoadSupport.putItem(items, firstLine, file, line,
                             new ItemInfo(id, rec.get(ct).strip(), splitGenres(rec.get(cg)), "", ""));
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         return items;
     }

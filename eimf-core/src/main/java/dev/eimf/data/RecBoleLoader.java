@@ -117,7 +117,7 @@ public final class RecBoleLoader implements DatasetLoader {
 
     private static List<Interaction> readInter(Path file, Problems problems) throws IOException {
         InteractionBuffer buf = new InteractionBuffer();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), '\t', file)) {
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8(file), '\t', true, file, problems)) {
             List<String> fields = fieldNames(file, LoadSupport.header(r, file));
             int cu = LoadSupport.column(file, fields, "user_id");
             int ci = LoadSupport.column(file, fields, "item_id");
@@ -144,9 +144,10 @@ public final class RecBoleLoader implements DatasetLoader {
                     buf.add(user, item, rating);
                     index++;
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         LoadSupport.requireSome(file, buf.size(), problems);
         return buf.build(file);
@@ -155,7 +156,7 @@ public final class RecBoleLoader implements DatasetLoader {
     private static Map<String, ItemInfo> readItems(Path file, Problems problems) throws IOException {
         Map<String, ItemInfo> items = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
-        try (DelimitedReader r = new DelimitedReader(LoadSupport.utf8(file), '\t', file)) {
+        try (DelimitedReader r = LoadSupport.reader(LoadSupport.utf8(file), '\t', true, file, problems)) {
             List<String> fields = fieldNames(file, LoadSupport.header(r, file));
             int ci = LoadSupport.column(file, fields, "item_id");
             int ct = firstPresent(fields, TITLE_FIELDS);
@@ -174,9 +175,10 @@ public final class RecBoleLoader implements DatasetLoader {
                     LoadSupport.putItem(items, firstLine, file, line, new ItemInfo(id,
                             text(rec, ct), cats, text(rec, cb), text(rec, cd)));
                 } catch (DataFormatException e) {
-                    problems.report(e);
+                    problems.report(e, r);
                 }
             }
+            problems.endFile(file, r);
         }
         return items;
     }

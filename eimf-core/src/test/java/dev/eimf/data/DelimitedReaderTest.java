@@ -62,6 +62,9 @@ class DelimitedReaderTest {
         DataFormatException e = assertThrows(DataFormatException.class, r::next);
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("f.csv"), e.getMessage());
+        // Reading goes on at the line after the one where the quote opened.
+        assertEquals(List.of("more"), r.next());
+        assertEquals(3, r.recordLine());
         assertNull(r.next());
     }
 

@@ -50,7 +50,7 @@ class LoaderRegressionTest {
         assertEquals("column 1", e.field());
         assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
 
-        RawData raw = new CsvLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new CsvLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals(List.of(new Interaction("u1", "i1", 1, Double.NaN), new Interaction("u3", "i2", 3, Double.NaN)),
                 raw.interactions());
         assertEquals(1, raw.report().skippedCount());
@@ -64,7 +64,7 @@ class LoaderRegressionTest {
         writeBytes(dir, "x.item", ascii("item_id:token\ttitle:token\na\t\"bad "), new byte[] {(byte) 0xE2, (byte) 0x82},
                 ascii(" title\nstill bad\"\nb\tgood\n"));
         assertThrows(DataFormatException.class, () -> new RecBoleLoader().load(dir, LoadOptions.strict()));
-        RawData raw = new RecBoleLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new RecBoleLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals(1, raw.items().size());
         assertEquals("good", raw.items().get("b").title());
         assertEquals(2, raw.report().skipped().get(0).line());
@@ -79,7 +79,7 @@ class LoaderRegressionTest {
     @Test
     void invalidUtf8InU100kDataIsSkippedInLenientMode() throws IOException {
         writeBytes(dir, "u.data", ascii("1\t10\t4\t100\n2\t1"), new byte[] {(byte) 0xC3, 0x28}, ascii("\t3\t90\n"));
-        RawData raw = new MovieLensLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new MovieLensLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals(1, raw.interactions().size());
         assertEquals(2, raw.report().skipped().get(0).line());
     }
@@ -87,7 +87,7 @@ class LoaderRegressionTest {
     @Test
     void utf16FileIsAClearError() throws IOException {
         write(dir, "interactions.csv", "\uFEFFuser,item,timestamp\nu1,i1,1\n", StandardCharsets.UTF_16LE);
-        assertThrows(DataFormatException.class, () -> new CsvLoader().load(dir, LoadOptions.lenientMode()));
+        assertThrows(DataFormatException.class, () -> new CsvLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1)));
     }
 
     @Test
@@ -149,7 +149,9 @@ class LoaderRegressionTest {
     void titleOfFiveMegabytesOfAmpersandsLoads() throws IOException {
         write(dir, "x.inter", "user_id:token\titem_id:token\nu\ta\n");
         write(dir, "x.item", "item_id:token\ttitle:token\na\t" + "&".repeat(5 << 20) + "&amp;\n");
-        RawData raw = assertTimeoutPreemptively(GUARD, () -> new RecBoleLoader().load(dir, LoadOptions.strict()));
+        // Above the default line limit on purpose: this measures the decoding of a huge field, not the limit.
+        LoadOptions roomy = LoadOptions.strict().withMaxLineLength(8 << 20);
+        RawData raw = assertTimeoutPreemptively(GUARD, () -> new RecBoleLoader().load(dir, roomy));
         String title = raw.items().get("a").title();
         assertEquals((5 << 20) + 1, title.length());
         assertTrue(title.chars().allMatch(c -> c == '&'));
@@ -164,7 +166,7 @@ class LoaderRegressionTest {
         write(dir, "u.genre", "a|4294967296\nb|1\n");
         write(dir, "u.item", "10|T|||u|1|0\n");
         DataFormatException e = assertThrows(DataFormatException.class,
-                () -> new MovieLensLoader().load(dir, LoadOptions.lenientMode()));
+                () -> new MovieLensLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1)));
         assertEquals("index", e.field());
         assertEquals(1, e.line());
     }

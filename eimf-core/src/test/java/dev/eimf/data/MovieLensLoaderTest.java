@@ -53,7 +53,7 @@ class MovieLensLoaderTest {
     @Test
     void lenientSkipsAndCountsByReason() throws IOException {
         write(dir, "u.data", "1\t10\t4\t100\n2\t10\t3\n3\tx\t3\t5\n4\t10\t3\tnoon\n5\t11\t2\t7\n");
-        RawData raw = new MovieLensLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new MovieLensLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals(2, raw.interactions().size());
         assertEquals(3, raw.report().skippedCount());
         assertEquals(Map.of("u.data/record", 1, "u.data/item", 1, "u.data/timestamp", 1), raw.report().countsByReason());
@@ -72,7 +72,7 @@ class MovieLensLoaderTest {
     void allLinesBadInLenientModeIsAnError() throws IOException {
         write(dir, "u.data", "a\tb\n");
         DataFormatException e = assertThrows(DataFormatException.class,
-                () -> new MovieLensLoader().load(dir, LoadOptions.lenientMode()));
+                () -> new MovieLensLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1)));
         assertTrue(e.getMessage().contains("all 1 data lines"), e.getMessage());
     }
 
@@ -125,7 +125,7 @@ class MovieLensLoaderTest {
     void csvMissingColumnNamesItOnLineOne() throws IOException {
         write(dir, "ratings.csv", "userId,movieId,timestamp\n1,2,3\n");
         DataFormatException e = assertThrows(DataFormatException.class,
-                () -> new MovieLensLoader().load(dir, LoadOptions.lenientMode()));
+                () -> new MovieLensLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1)));
         assertEquals(1, e.line());
         assertEquals("rating", e.field());
         assertTrue(e.getMessage().contains("ratings.csv"), e.getMessage());
@@ -135,7 +135,7 @@ class MovieLensLoaderTest {
     void duplicateItemRowIsReported() throws IOException {
         write(dir, "ratings.dat", "1::1::5::1\n");
         write(dir, "movies.dat", "1::A (1990)::Drama\n1::B (1991)::Drama\n");
-        RawData raw = new MovieLensLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new MovieLensLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals("A (1990)", raw.items().get("1").title());
         assertEquals(2, raw.report().skipped().get(0).line());
     }

@@ -50,7 +50,7 @@ class RecBoleLoaderTest {
                 () -> new RecBoleLoader().load(dir, LoadOptions.strict()));
         assertEquals(4, e.line());
         assertTrue(e.getMessage().contains("Shop.item"), e.getMessage());
-        RawData raw = new RecBoleLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new RecBoleLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals(1, raw.report().skippedCount());
         assertEquals("two lines", raw.items().get("A").title());
     }
@@ -89,7 +89,7 @@ class RecBoleLoaderTest {
                 () -> new RecBoleLoader().load(dir, LoadOptions.strict()));
         assertEquals(3, e.line());
         assertEquals("timestamp", e.field());
-        RawData raw = new RecBoleLoader().load(dir, LoadOptions.lenientMode());
+        RawData raw = new RecBoleLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1));
         assertEquals(1, raw.interactions().size());
         assertEquals(2, raw.report().countsByReason().get("x.inter/timestamp"));
     }
@@ -109,7 +109,7 @@ class RecBoleLoaderTest {
     void unknownTypeInHeader() throws IOException {
         write(dir, "x.inter", "user_id:token\titem_id:int\nu\ta\n");
         DataFormatException e = assertThrows(DataFormatException.class,
-                () -> new RecBoleLoader().load(dir, LoadOptions.lenientMode()));
+                () -> new RecBoleLoader().load(dir, LoadOptions.lenientMode().withMaxSkippedShare(1)));
         assertEquals("item_id", e.field());
     }
 

@@ -236,7 +236,8 @@ final class AblationCommand implements Command {
                 if (o.has("esim")) {
                     esim = new LinkedHashMap<>();
                     for (String k : o.getAsJsonObject("esim").keySet()) {
-                        esim.put(k, o.getAsJsonObject("esim").get(k).getAsNumber());
+                        com.google.gson.JsonElement v = o.getAsJsonObject("esim").get(k);
+                        esim.put(k, v.isJsonNull() ? Double.NaN : v.getAsNumber());
                     }
                 }
                 return new Outcome(o.get("seed").getAsInt(), metrics(o.getAsJsonObject("valid")),
@@ -249,7 +250,8 @@ final class AblationCommand implements Command {
 
         private static Map<String, Double> metrics(JsonObject o) {
             Map<String, Double> m = new LinkedHashMap<>();
-            for (String k : o.keySet()) m.put(k, o.get(k).getAsDouble());
+            // Json writes a value that is not finite as null.
+            for (String k : o.keySet()) m.put(k, o.get(k).isJsonNull() ? Double.NaN : o.get(k).getAsDouble());
             return m;
         }
 

@@ -106,6 +106,29 @@ final class Args {
         }
     }
 
+    /**
+     * A duration written as a number and a unit: {@code 500ms}, {@code 120s}, {@code 30m}, {@code 2h}; a bare
+     * number is seconds. Must be positive.
+     */
+    java.time.Duration getDuration(String name, java.time.Duration fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?").matcher(v.trim());
+        if (!m.matches()) {
+            throw new UsageException("--" + name + " expects a duration such as 90s, 5m or 1h, got '" + v + "'");
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double ms = n * switch (unit) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1000;
+        };
+        if (!(ms >= 1) || ms > 1e12) throw new UsageException("--" + name + " must be at least 1ms and finite, got '" + v + "'");
+        return java.time.Duration.ofMillis((long) ms);
+    }
+
     /** Value of a choice option, checked against the allowed values. */
     String choice(String name, String fallback, String... allowed) {
         String v = get(name, fallback);

@@ -26,7 +26,11 @@ final class DataOptions {
                 Command.Option.optional("format", "auto|movielens|recbole|csv", "file format", "auto"),
                 Command.Option.optional("min-rating", "R", "keep interactions rated at least R", "none"),
                 Command.Option.optional("kcore", "K", "iterative k-core filter on users and items (0 = off)", "5"),
-                Command.Option.flag("lenient", "skip malformed lines (reported) instead of stopping"));
+                Command.Option.flag("lenient", "skip malformed lines (reported) instead of stopping"),
+                Command.Option.optional("max-skipped-share", "S", "with --lenient, the largest share (0-1) of a file's "
+                        + "lines or bytes that may be skipped", String.valueOf(LoadOptions.DEFAULT_MAX_SKIPPED_SHARE)),
+                Command.Option.optional("max-line-length", "N", "longest line (record) read, in characters",
+                        String.valueOf(LoadOptions.DEFAULT_MAX_LINE_LENGTH)));
     }
 
     /** Raw data plus the preprocessed dataset. */
@@ -38,19 +42,33 @@ final class DataOptions {
             throw new Args.UsageException("--data " + dir + " is not a directory");
         }
         String fmt = args.choice("format", "auto", "auto", "movielens", "recbole", "csv");
-        LoadOptions lo = new LoadOptions(args.flag("lenient"));
+        LoadOptions lo = loadOptions(args);
         RawData raw = fmt.equals("auto")
                 ? DatasetLoaders.load(dir, lo)
                 : DatasetLoaders.load(dir, DatasetFormat.valueOf(fmt.toUpperCase(Locale.ROOT)), lo);
         LoadReport report = raw.report();
         if (report.skippedCount() > 0) {
-            log.printf("skipped %d malformed line(s) (--lenient):%n", report.skippedCount());
+            log.printf(Locale.ROOT, "skipped %d malformed record(s) (--lenient): %d of %d lines (%.3f%%), %d of %d bytes"
+                            + " (%.3f%%)%n", report.skippedCount(), report.skippedLines(), report.linesRead(),
+                    100.0 * report.skippedLines() / Math.max(1, report.linesRead()), report.skippedBytes(),
+                    report.bytesRead(), 100.0 * report.skippedBytes() / Math.max(1, report.bytesRead()));
             for (Map.Entry<String, Integer> e : report.countsByReason().entrySet()) {
-                log.printf("  %-40s %d%n", e.getKey(), e.getValue());
+                log.printf("  %-40s %d%n", Terminal.safe(e.getKey()), e.getValue());
             }
-            log.println("  first: " + report.skipped().get(0).getMessage());
+            log.println("  first: " + Terminal.safe(report.skipped().get(0).getMessage()));
         }
         return raw;
+    }
+
+    static LoadOptions loadOptions(Args args) {
+        double share = args.getDouble("max-skipped-share", LoadOptions.DEFAULT_MAX_SKIPPED_SHARE);
+        int maxLine = args.getInt("max-line-length", LoadOptions.DEFAULT_MAX_LINE_LENGTH);
+        try {
+            return new LoadOptions(args.flag("lenient"), maxLine, share);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage().replace("LoadOptions.maxSkippedShare", "--max-skipped-share")
+                    .replace("LoadOptions.maxLineLength", "--max-line-length"));
+        }
     }
 
     static PreprocessConfig preprocessConfig(Args args) {

@@ -65,7 +65,8 @@ final class EsimCommand implements Command {
         checkSameItems(model.catalog(), ds.catalog());
 
         Users users = users(model, ds);
-        System.out.printf("esim on %s with %s: %d %s users; strategy %s, C=%d, m=%d%n", ds.name(), args.require("model"),
+        System.out.printf("esim on %s with %s: %d %s users; strategy %s, C=%d, m=%d%n", Terminal.safe(ds.name()),
+                Terminal.safe(args.require("model")),
                 users.ids.size(), users.source, sampling.strategy().id(), sampling.clusters(), sampling.perCluster());
         float[][] behaviour = dev.eimf.internal.pipeline.EimfPipeline.behaviourVectors(model::interestsArray, users.sequences);
         TypicalSamples samples = new TypicalSampleSelector(sampling).select(users.ids, behaviour);
@@ -76,11 +77,18 @@ final class EsimCommand implements Command {
 
         try (InterestStore store = InterestStore.open(Path.of(args.require("store")));
              EsimOptions.Services services = EsimOptions.open(args, choice, interests)) {
-            store.recovery().ifPresent(r -> System.out.println("store: recovered from a torn last line: " + r.message()));
+            store.recovery().ifPresent(r -> System.out.println("store: recovered from a torn last line: "
+                    + Terminal.safe(r.message())));
             EsimRunner runner = EsimRunner.builder().extractor(services.extractor).encoder(services.encoder).store(store)
                     .concurrency(choice.concurrency()).build();
             EsimResult result = runner.run(histories);
             report(args, choice, services.encoder, store, samples, result);
+            int failed = result.stats().failed();
+            if (failed > 0) {
+                System.err.printf("eimf esim: %d of %d typical users failed (reasons above%s); a rerun asks again for them%n",
+                        failed, result.stats().typicalUsers(), args.get("json").isPresent() ? " and in the JSON" : "");
+                return 1;
+            }
             return 0;
         }
     }
@@ -95,9 +103,9 @@ final class EsimCommand implements Command {
         for (int i = 0; i < result.users().size() && shown < SHOWN; i++, shown++) {
             UserInterests u = result.users().get(i);
             TypicalSamples.TypicalUser t = samples.chosen().get(i);
-            System.out.printf("  user %-8s cluster %3d  %-6s %s%n", u.userId(), t.cluster(),
+            System.out.printf("  user %-8s cluster %3d  %-6s %s%n", Terminal.safe(u.userId()), t.cluster(),
                     u.ok() ? (u.cached() ? "cached" : "new") : "FAILED",
-                    u.ok() ? names(u.interests()) : u.reason());
+                    Terminal.safe(u.ok() ? names(u.interests()) : u.reason()));
         }
         if (result.users().size() > shown) System.out.printf("  ... and %d more%n", result.users().size() - shown);
         System.out.println(EsimOptions.statsLine(choice, s, calls));

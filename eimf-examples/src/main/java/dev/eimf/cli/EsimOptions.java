@@ -4,7 +4,7 @@ import dev.eimf.internal.esim.EsimResult;
 import dev.eimf.internal.esim.EsimStats;
 import dev.eimf.esim.HashingTextEncoder;
 import dev.eimf.esim.InterestExtractor;
-import dev.eimf.internal.esim.InterestParser;
+
 import dev.eimf.esim.LlmInterestExtractor;
 import dev.eimf.esim.MetadataInterestExtractor;
 import dev.eimf.esim.PromptBuilder;
@@ -18,6 +18,7 @@ import dev.eimf.llm.OpenAiChatClient;
 import dev.eimf.llm.OpenAiConfig;
 import dev.eimf.llm.OpenAiEmbeddingClient;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,11 +53,23 @@ final class EsimOptions {
                 Command.Option.optional("api-key-env", "VAR", "environment variable holding the API key", OpenAiConfig.API_KEY_ENV),
                 Command.Option.optional("encoder", "minilm|openai|hash", "text encoder for the interests", "minilm"),
                 Command.Option.optional("embedding-model", "NAME", "embedding model for --encoder openai", "text-embedding-3-small"),
-                Command.Option.optional("concurrency", "N", "extractions in flight at once", "4"));
+                Command.Option.optional("concurrency", "N", "extractions in flight at once", "4"),
+                Command.Option.optional("llm-deadline", "TIME", "most time one user's LLM extraction may take, "
+                        + "retries included (e.g. 90s, 5m)", "180s"),
+                Command.Option.optional("esim-deadline", "TIME", "most time all LLM extractions of a run may take; "
+                        + "users not done by then fail and a rerun asks again", "60m"));
     }
 
+    /** Default of {@code --llm-deadline}: a slow model answers in well under a minute; this allows retries too. */
+    static final Duration LLM_DEADLINE = Duration.ofSeconds(180);
+    /** Default of {@code --esim-deadline}. */
+    static final Duration ESIM_DEADLINE = Duration.ofMinutes(60);
+    /** How often a line says who is still being waited for. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
     /** The parsed ESIM choices, checked for consistency; nothing is opened yet. */
-    record Choice(String extractor, String encoder, TypicalSampleConfig sampling, int concurrency) {
+    record Choice(String extractor, String encoder, TypicalSampleConfig sampling, int concurrency, Duration llmDeadline,
+                  Duration esimDeadline) {
         boolean llm() {
             return extractor.equals("llm");
         }
@@ -87,7 +100,8 @@ final class EsimOptions {
             requireOption(args, "llm-model", "--extractor llm");
         }
         if (encoder.equals("openai")) requireOption(args, "base-url", "--encoder openai");
-        return new Choice(extractor, encoder, sampling, concurrency);
+        return new Choice(extractor, encoder, sampling, concurrency, args.getDuration("llm-deadline", LLM_DEADLINE),
+                args.getDuration("esim-deadline", ESIM_DEADLINE));
     }
 
     private static void requireOption(Args args, String name, String because) {
@@ -103,10 +117,18 @@ final class EsimOptions {
         if (!choice.llm()) {
             return MetadataInterestExtractor.builder().interests(interests).build();
         }
-        OpenAiChatClient client = new OpenAiChatClient(openAi(args, args.require("llm-model")));
+        // One attempt never outlives the user's deadline, so a request given up on does not hold a connection slot.
+        OpenAiConfig config = openAi(args, args.require("llm-model"));
+        if (config.callTimeout().compareTo(choice.llmDeadline()) > 0) {
+            config = config.toBuilder().callTimeout(choice.llmDeadline()).build();
+        }
+        OpenAiChatClient client = new OpenAiChatClient(config);
         closeLater.add(client);
         PromptBuilder prompts = PromptBuilder.builder().interests(interests).domain(args.get("domain", "items")).build();
-        return new LlmInterestExtractor(client, prompts, false, 1);
+        DeadlineExtractor x = new DeadlineExtractor(new LlmInterestExtractor(client, prompts, false, 1),
+                choice.llmDeadline(), choice.esimDeadline(), HEARTBEAT, System.err);
+        closeLater.add(x);
+        return x;
     }
 
     /** The text encoder named by {@code --encoder}; an HTTP client it opens is added to {@code closeLater}. */
@@ -130,7 +152,13 @@ final class EsimOptions {
         if (args.get("api-key-env").isPresent() && (key == null || key.isBlank())) {
             throw new Args.UsageException("--api-key-env " + var + ": that environment variable is not set");
         }
-        OpenAiConfig.Builder b = OpenAiConfig.builder().baseUrl(args.require("base-url")).model(model);
+        okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(args.require("base-url").trim());
+        boolean urlCredentials = parsed != null && !(parsed.username().isEmpty() && parsed.password().isEmpty());
+        // Credentials in --base-url authenticate on their own; a key left in the environment is not added to them.
+        if (urlCredentials && args.get("api-key-env").isEmpty()) key = null;
+        // No SLF4J backend is on the CLI's class path, so retry warnings are shown through the client's listener.
+        OpenAiConfig.Builder b = OpenAiConfig.builder().baseUrl(args.require("base-url")).model(model)
+                .retryListener(w -> System.err.println("eimf: " + Terminal.safe(w)));
         if (key == null || key.isBlank()) b.noApiKey(); else b.apiKey(key);
         try {
             return b.build();

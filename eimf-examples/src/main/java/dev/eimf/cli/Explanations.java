@@ -21,12 +21,12 @@ final class Explanations {
     /** One line per interest: index, name, cosine, and the history items that drive it. */
     static void interests(PrintStream out, String indent, List<InterestExplainer.Explained> ex, ItemCatalog catalog) {
         int w = 4;
-        for (InterestExplainer.Explained e : ex) w = Math.max(w, shorten(e.label(), LABEL_WIDTH).length());
+        for (InterestExplainer.Explained e : ex) w = Math.max(w, label(e.label()).length());
         out.printf(Locale.ROOT, "%s%2s  %-" + w + "s  %6s  %s%n", indent, "#", "name", "cosine", "driven by (history items)");
         for (InterestExplainer.Explained e : ex) {
             List<String> items = new ArrayList<>();
-            for (int id : e.items()) items.add(catalog.info(id).label());
-            out.printf(Locale.ROOT, "%s%2d  %-" + w + "s  %6.3f  %s%n", indent, e.interest(), shorten(e.label(), LABEL_WIDTH),
+            for (int id : e.items()) items.add(Terminal.safe(catalog.info(id).label()));
+            out.printf(Locale.ROOT, "%s%2d  %-" + w + "s  %6.3f  %s%n", indent, e.interest(), label(e.label()),
                     e.cosine(), items.isEmpty() ? "(no history item is closest to this interest)" : String.join("; ", items));
         }
     }
@@ -41,7 +41,7 @@ final class Explanations {
         int idWidth = "item".length();
         int w = "interest".length();
         for (Recommendation r : recs) {
-            idWidth = Math.max(idWidth, r.externalId().length());
+            idWidth = Math.max(idWidth, Terminal.safe(r.externalId()).length());
             w = Math.max(w, interestName(ex, r.interest()).length());
         }
         out.printf(Locale.ROOT, "%s%4s  %-" + idWidth + "s  %8s  %-" + w + "s  %s%n", indent, "rank", "item", "score",
@@ -49,15 +49,15 @@ final class Explanations {
         int rank = 1;
         for (Recommendation r : recs) {
             String mark = hits.contains(r.itemId()) ? "* " : "";
-            out.printf(Locale.ROOT, "%s%4d  %-" + idWidth + "s  %8.4f  %-" + w + "s  %s%s%n", indent, rank++, r.externalId(),
-                    r.score(), interestName(ex, r.interest()), mark, r.label());
+            out.printf(Locale.ROOT, "%s%4d  %-" + idWidth + "s  %8.4f  %-" + w + "s  %s%s%n", indent, rank++,
+                    Terminal.safe(r.externalId()), r.score(), interestName(ex, r.interest()), mark, Terminal.safe(r.label()));
         }
     }
 
-    /** {@code k name} for interest k. */
+    /** {@code k name} for interest k, safe to print. */
     static String interestName(List<InterestExplainer.Explained> ex, int k) {
         for (InterestExplainer.Explained e : ex) {
-            if (e.interest() == k) return k + " " + shorten(e.label(), LABEL_WIDTH);
+            if (e.interest() == k) return k + " " + label(e.label());
         }
         return String.valueOf(k);
     }
@@ -81,6 +81,11 @@ final class Explanations {
             list.add(m);
         }
         return list;
+    }
+
+    /** An interest name (an LLM's or an item's words) shortened for a column and safe to print. */
+    private static String label(String s) {
+        return Terminal.safe(shorten(s, LABEL_WIDTH));
     }
 
     static String shorten(String s, int max) {

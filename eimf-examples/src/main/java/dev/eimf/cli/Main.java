@@ -29,7 +29,7 @@ public final class Main {
         }
         Command cmd = commands().stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
         if (cmd == null) {
-            err.println("eimf: unknown command '" + args[0] + "'");
+            err.println("eimf: unknown command '" + Terminal.safe(args[0]) + "'");
             printUsage(err);
             return 2;
         }
@@ -43,7 +43,7 @@ public final class Main {
             Args parsed = Args.parse(args, 1, cmd.options());
             return cmd.run(parsed);
         } catch (Args.UsageException e) {
-            err.println("eimf " + cmd.name() + ": " + e.getMessage());
+            err.println("eimf " + cmd.name() + ": " + Terminal.safe(e.getMessage()));
             err.println("Try 'eimf " + cmd.name() + " --help'.");
             return 2;
         } catch (dev.eimf.internal.train.MemoryLimitException e) {
@@ -51,7 +51,8 @@ public final class Main {
             err.println("eimf " + cmd.name() + ": " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            err.println("eimf " + cmd.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            // Messages quote data (a bad field, a server's answer), so they are made safe like any other such text.
+            err.println("eimf " + cmd.name() + ": " + Terminal.safe(e.getMessage() == null ? e.toString() : e.getMessage()));
             if (System.getenv("EIMF_DEBUG") != null) e.printStackTrace(err);
             return 1;
         }

@@ -110,7 +110,8 @@ final class QuickstartCommand implements Command {
         dev.eimf.internal.io.OutputPreflight.check("--out", out, true,
                 dev.eimf.internal.io.OutputPreflight.modelBytes(split.numItems(), tp.encoder().dim(), 18));
         System.out.printf("quickstart: %s backbone vs EIMF on %s (%s), seed %d, %d steps, validation every %d%n",
-                modelName, ds.name(), dataDir, seed, tp.steps(), tp.config().evalEvery());
+                modelName, Terminal.safe(ds.name()), Terminal.safe(String.valueOf(dataDir)), seed, tp.steps(),
+                tp.config().evalEvery());
         System.out.printf("%d users, %d items, %d interactions; comirec split: %d train / %d valid / %d test users%n",
                 ds.numUsers(), ds.numItems(), ds.numInteractions(), split.train().length, split.valid().size(),
                 split.test().size());
@@ -324,7 +325,7 @@ final class QuickstartCommand implements Command {
             for (Recommendation r : recs) if (targets.contains(r.itemId())) hits++;
             System.out.println();
             System.out.printf("user %s: %d items watched, %d held out; %d of the top 10 are held-out items%n",
-                    ds.userId(c.user()), c.history().length, c.targets().length, hits);
+                    Terminal.safe(ds.userId(c.user())), c.history().length, c.targets().length, hits);
             Explanations.interests(System.out, "  ", ex, ds.catalog());
             Explanations.recommendations(System.out, "  ", recs, ex, targets);
 

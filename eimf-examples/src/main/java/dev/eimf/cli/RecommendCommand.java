@@ -60,7 +60,8 @@ final class RecommendCommand implements Command {
 
         System.out.printf("model: %s d=%d K=%d, trained on %s (%d items); history of %d item(s)%n",
                 EncoderNames.name(model.encoderConfig().type()), model.dim(), model.numInterests(),
-                model.metadata().dataset().isEmpty() ? "?" : model.metadata().dataset(), catalog.size(), ids.size());
+                model.metadata().dataset().isEmpty() ? "?" : Terminal.safe(model.metadata().dataset()), catalog.size(),
+                ids.size());
         List<InterestExplainer.Explained> explained = null;
         if (args.flag("explain")) {
             Optional<Semantics> semantics = ModelFiles.semantics(dir, model);
@@ -103,12 +104,12 @@ final class RecommendCommand implements Command {
 
     private static void printPlain(List<Recommendation> recs) {
         int idWidth = "item".length();
-        for (Recommendation r : recs) idWidth = Math.max(idWidth, r.externalId().length());
+        for (Recommendation r : recs) idWidth = Math.max(idWidth, Terminal.safe(r.externalId()).length());
         System.out.printf("%4s  %-" + idWidth + "s  %9s  %8s  %s%n", "rank", "item", "score", "interest", "title");
         int rank = 1;
         for (Recommendation r : recs) {
-            System.out.printf("%4d  %-" + idWidth + "s  %9.4f  %8d  %s%n", rank++, r.externalId(), r.score(),
-                    r.interest(), r.label());
+            System.out.printf("%4d  %-" + idWidth + "s  %9.4f  %8d  %s%n", rank++, Terminal.safe(r.externalId()), r.score(),
+                    r.interest(), Terminal.safe(r.label()));
         }
     }
 

@@ -31,7 +31,7 @@ final class StatsCommand implements Command {
         DatasetStats before = Preprocessor.rawStats(raw);
         Dataset ds = new Preprocessor(DataOptions.preprocessConfig(args)).process(raw);
         DatasetStats after = ds.stats();
-        System.out.println("dataset: " + raw.name() + " (" + args.require("data") + ")");
+        System.out.println("dataset: " + Terminal.safe(raw.name()) + " (" + Terminal.safe(args.require("data")) + ")");
         System.out.printf("%-10s %10s %10s %14s %8s %8s %8s%n", "", "users", "items", "interactions", "min len", "median", "max len");
         print("raw", before);
         print("filtered", after);
@@ -41,7 +41,9 @@ final class StatsCommand implements Command {
             json.put("dataset", raw.name());
             json.put("raw", toMap(before));
             json.put("filtered", toMap(after));
-            json.put("skipped_lines", raw.report().skippedCount());
+            json.put("skipped_records", raw.report().skippedCount());
+            json.put("skipped_lines", raw.report().skippedLines());
+            json.put("skipped_bytes", raw.report().skippedBytes());
             Json.write(Path.of(args.require("json")), json);
         }
         return 0;

@@ -94,7 +94,7 @@ final class TrainCommand implements Command {
         Dataset ds = loaded.dataset();
         Split split = Protocols.protocol(args).split(ds, seed);
         System.out.printf("train %s%s on %s, protocol %s, seed %d: %d train / %d valid / %d test users, %d items%n",
-                modelName, eimf ? " with EIMF" : "", ds.name(), split.protocol(), seed, split.train().length,
+                modelName, eimf ? " with EIMF" : "", Terminal.safe(ds.name()), split.protocol(), seed, split.train().length,
                 split.valid().size(), split.test().size(), split.numItems());
         System.out.printf("d=%d K=%d T=%d batch=%d lr=%s steps=%d eval-every=%d patience=%d%n", tp.encoder().dim(),
                 tp.encoder().numInterests(), tp.encoder().maxLen(), config.batchSize(), config.adam().learningRate(),

@@ -67,8 +67,11 @@ class MainTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("interactions.csv") && r.err().contains("line 3") && r.err().contains("timestamp"), r.err());
         r = run("stats", "--data", dir.toString(), "--kcore", "0", "--lenient");
+        assertEquals(1, r.code(), "one line of three is more than the default share");
+        assertTrue(r.err().contains("more than the 1.00% allowed"), r.err());
+        r = run("stats", "--data", dir.toString(), "--kcore", "0", "--lenient", "--max-skipped-share", "0.5");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("skipped 1 malformed line"), r.out());
+        assertTrue(r.out().contains("skipped 1 malformed record(s) (--lenient): 1 of 3 lines"), r.out());
     }
 
     @Test

@@ -253,6 +253,65 @@ class ModelCommandsTest {
         assertEquals(embeddingCalls, embeddings.get(), "the rerun reuses the stored vectors");
     }
 
+    private static String[] esimArgs(Path store, Path json, String... extra) {
+        String[] base = {"esim", "--data", data.toString(), "--model", model.toString(), "--clusters", "2",
+            "--per-cluster", "1", "--store", store.toString(), "--json", json.toString(), "--extractor", "llm",
+            "--llm-model", "mock-llm", "--encoder", "hash"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void esimFailuresExitNonZeroAndCredentialsInTheBaseUrlAreNeverShown() throws Exception {
+        String secret = "pw-9Zq1secret";
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder().code(404).body("{\"error\":{\"message\":\"no model \u001b[2J here\"}}").build();
+            }
+        });
+        String url = "http://bob:" + secret + "@" + server.getHostName() + ":" + server.getPort() + "/v1";
+        Path json = tmp.resolve("fail.json");
+        MainTest.Result r = MainTest.run(esimArgs(tmp.resolve("store-fail"), json, "--base-url", url));
+        assertEquals(1, r.code(), r.err() + r.out());
+        int users = JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("typical_users").getAsInt();
+        assertTrue(r.err().contains(users + " of " + users + " typical users failed"), r.err());
+        String all = r.out() + r.err() + Files.readString(json);
+        assertFalse(all.contains(secret), all);
+        assertTrue(Files.readString(json).contains("POST http://" + server.getHostName() + ":" + server.getPort()
+                + "/v1/chat/completions failed"), Files.readString(json));
+        assertFalse(r.out().contains("\u001b"), "the server's words are printed escaped: " + r.out());
+    }
+
+    @Test
+    void aDeadServerCostsOneDeadlinePerUser() throws Exception {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder().code(200).body("{}").headersDelay(4, java.util.concurrent.TimeUnit.SECONDS)
+                        .build();
+            }
+        });
+        Path json = tmp.resolve("deadline.json");
+        long t0 = System.nanoTime();
+        MainTest.Result r = MainTest.run(esimArgs(tmp.resolve("store-deadline"), json, "--base-url",
+                server.url("/").toString(), "--llm-deadline", "1500ms", "--concurrency", "2"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, r.code(), r.err() + r.out());
+        assertTrue(seconds < 30, "took " + seconds + " s");
+        JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        for (JsonElement u : o.getAsJsonArray("users")) {
+            assertTrue(u.getAsJsonObject().get("reason").getAsString()
+                    .contains("no answer within the deadline per user (--llm-deadline 1500ms)"), u.toString());
+        }
+        MainTest.Result usage = MainTest.run(esimArgs(tmp.resolve("store-deadline"), json, "--base-url",
+                server.url("/").toString(), "--llm-deadline", "soon"));
+        assertEquals(2, usage.code());
+        assertTrue(usage.err().contains("--llm-deadline expects a duration"), usage.err());
+    }
+
     @Test
     void trainResumesFromItsCheckpointToTheSameResult() throws Exception {
         Path ckpt = tmp.resolve("resume/run.ckpt");

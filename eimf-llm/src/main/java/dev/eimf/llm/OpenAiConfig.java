@@ -17,7 +17,8 @@ import okhttp3.HttpUrl;
  * <p>The API key is a secret: it never appears in {@link #toString()}, in log lines or in exception
  * messages (it is written as {@code ***}); the same holds for the values of credential-like extra headers
  * ({@code Authorization}, {@code Proxy-Authorization}, and any header whose name contains "key", "token" or
- * "secret").
+ * "secret"), and of credentials written into the base URL ({@code http://user:password@host}): those are taken
+ * out of the URL, sent as HTTP basic authentication, and shown as {@code ***}.
  */
 public final class OpenAiConfig {
 
@@ -42,9 +43,15 @@ public final class OpenAiConfig {
     private final long jitterSeed;
     private final int maxConcurrency;
     private final long maxResponseBytes;
+    private final String urlUser;
+    private final String urlPassword;
+    private final java.util.function.Consumer<String> retryListener;
 
-    private OpenAiConfig(Builder b, HttpUrl baseUrl, String apiKey) {
+    private OpenAiConfig(Builder b, HttpUrl baseUrl, String apiKey, String urlUser, String urlPassword) {
         this.baseUrl = baseUrl;
+        this.urlUser = urlUser;
+        this.urlPassword = urlPassword;
+        this.retryListener = b.retryListener;
         this.model = b.model;
         this.apiKey = apiKey;
         this.temperature = b.temperature;
@@ -72,7 +79,9 @@ public final class OpenAiConfig {
     /** A builder initialised with this configuration's values (the resolved API key included). */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.baseUrl = baseUrl.toString();
+        b.baseUrl = urlUser == null ? baseUrl.toString()
+                : baseUrl.newBuilder().username(urlUser).password(urlPassword).build().toString();
+        b.retryListener = retryListener;
         b.model = model;
         b.apiKey = apiKey;
         b.readEnvironment = false;
@@ -94,8 +103,23 @@ public final class OpenAiConfig {
         return b;
     }
 
-    /** The server root, without a trailing {@code /v1}. */
+    /** The server root, without a trailing {@code /v1} and without the credentials the given URL may have had. */
     public HttpUrl baseUrl() { return baseUrl; }
+
+    /**
+     * The {@code Authorization} value for credentials given in the base URL ({@code Basic ...}), if any. A
+     * secret: never log it.
+     */
+    public Optional<String> urlAuthorization() {
+        return urlUser == null ? Optional.empty() : Optional.of(okhttp3.Credentials.basic(urlUser, urlPassword,
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Called with each retry warning (already redacted), e.g. to show it to the user; the warning also goes to
+     * SLF4J. Called from the thread that made the request.
+     */
+    public java.util.function.Consumer<String> retryListener() { return retryListener; }
 
     /**
      * The URL of an API endpoint.
@@ -165,9 +189,16 @@ public final class OpenAiConfig {
         if (text == null) {
             return null;
         }
-        String out = text;
+        String out = redactUserInfo(text);
         if (apiKey != null) {
             out = out.replace(apiKey, "***");
+        }
+        if (urlPassword != null && !urlPassword.isEmpty()) {
+            out = out.replace(urlPassword, "***");
+            String encoded = HttpUrl.get("http://h/").newBuilder().password(urlPassword).build().encodedPassword();
+            out = out.replace(encoded, "***");
+            String basic = urlAuthorization().orElseThrow();
+            out = out.replace(basic.substring(basic.indexOf(' ') + 1), "***");
         }
         for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
             if (isSensitiveHeader(h.getKey()) && !h.getValue().isEmpty()) {
@@ -180,6 +211,33 @@ public final class OpenAiConfig {
             }
         }
         return out;
+    }
+
+    /**
+     * The text with the credentials of every URL in it ({@code scheme://user:password@}) written as
+     * {@code scheme://***@}; used where the text may quote a URL that was never parsed (a malformed base URL).
+     */
+    public static String redactUserInfo(String text) {
+        // A scan instead of a regular expression: this runs on server replies of up to 64 KiB, and a pattern
+        // with a repeated scheme part backtracks quadratically on long runs of letters.
+        if (text == null) return null;
+        int i = text.indexOf("://");
+        if (i < 0) return text;
+        StringBuilder sb = null;
+        int copied = 0;
+        while (i >= 0) {
+            int start = i + 3;
+            int j = start;
+            while (j < text.length() && "/?#@".indexOf(text.charAt(j)) < 0 && !Character.isWhitespace(text.charAt(j))) j++;
+            if (j < text.length() && text.charAt(j) == '@' && j > start) {
+                if (sb == null) sb = new StringBuilder(text.length());
+                sb.append(text, copied, start).append("***");
+                copied = j;
+            }
+            // One character back, so that a "://" whose ':' ended the scan is still found.
+            i = text.indexOf("://", Math.max(start, j - 1));
+        }
+        return sb == null ? text : sb.append(text, copied, text.length()).toString();
     }
 
     static boolean isSensitiveHeader(String name) {
@@ -198,7 +256,7 @@ public final class OpenAiConfig {
             headers.append(h.getKey()).append('=').append(isSensitiveHeader(h.getKey()) ? "***" : h.getValue());
         }
         headers.append('}');
-        return "OpenAiConfig{baseUrl=" + baseUrl + ", model=" + model
+        return "OpenAiConfig{baseUrl=" + baseUrl + (urlUser == null ? "" : ", urlCredentials=***") + ", model=" + model
                 + ", apiKey=" + (apiKey == null ? "none" : "***")
                 + ", temperature=" + temperature + ", maxTokens=" + maxTokens
                 + ", jsonResponseFormat=" + jsonResponseFormat + ", extraHeaders=" + headers
@@ -232,8 +290,18 @@ public final class OpenAiConfig {
         private long jitterSeed = 42L;
         private int maxConcurrency = 4;
         private long maxResponseBytes = 64L << 20;
+        private java.util.function.Consumer<String> retryListener = message -> { };
 
         private Builder() { }
+
+        /**
+         * Called with each retry warning, already redacted (default: none; the warning goes to SLF4J anyway).
+         * Lets a program without an SLF4J backend show that a server is being retried.
+         */
+        public Builder retryListener(java.util.function.Consumer<String> listener) {
+            this.retryListener = Objects.requireNonNull(listener, "retryListener");
+            return this;
+        }
 
         /** Server root such as {@code http://localhost:8000}; a trailing {@code /v1} is accepted. Required. */
         public Builder baseUrl(String baseUrl) { this.baseUrl = baseUrl; return this; }
@@ -315,11 +383,15 @@ public final class OpenAiConfig {
             }
             HttpUrl url = HttpUrl.parse(baseUrl.trim());
             if (url == null) {
-                throw new IllegalArgumentException("OpenAiConfig.baseUrl is not an http(s) URL: " + baseUrl);
+                throw new IllegalArgumentException("OpenAiConfig.baseUrl is not an http(s) URL: " + redactUserInfo(baseUrl));
             }
             if (url.query() != null || url.fragment() != null) {
-                throw new IllegalArgumentException("OpenAiConfig.baseUrl must have no query or fragment: " + baseUrl);
+                throw new IllegalArgumentException("OpenAiConfig.baseUrl must have no query or fragment: "
+                        + redactUserInfo(baseUrl));
             }
+            String user = url.username().isEmpty() && url.password().isEmpty() ? null : url.username();
+            String password = user == null ? null : url.password();
+            url = url.newBuilder().username("").password("").build();
             url = stripV1(url);
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("OpenAiConfig.model is required");
@@ -354,7 +426,11 @@ public final class OpenAiConfig {
                 authHeader |= h.getKey().equalsIgnoreCase("Authorization");
             }
             String key = apiKey;
-            if (key == null && readEnvironment && !authHeader) {
+            if (user != null && authHeader) {
+                throw new IllegalArgumentException("OpenAiConfig: the baseUrl has credentials (" + redactUserInfo(baseUrl)
+                        + ") and an Authorization extra header is set too; keep one");
+            }
+            if (key == null && readEnvironment && !authHeader && user == null) {
                 key = environment.apply(API_KEY_ENV);
             }
             if (key != null && key.isBlank()) {
@@ -362,6 +438,10 @@ public final class OpenAiConfig {
             }
             if (key != null) {
                 key = key.strip();
+                if (user != null) {
+                    throw new IllegalArgumentException("OpenAiConfig: the baseUrl has credentials ("
+                            + redactUserInfo(baseUrl) + ") and an API key is set too; keep one");
+                }
                 if (authHeader) {
                     throw new IllegalArgumentException(
                             "OpenAiConfig: both apiKey and an Authorization extra header are set; keep one");
@@ -375,7 +455,7 @@ public final class OpenAiConfig {
                     }
                 }
             }
-            return new OpenAiConfig(this, url, key);
+            return new OpenAiConfig(this, url, key, user, password);
         }
 
         private static HttpUrl stripV1(HttpUrl url) {

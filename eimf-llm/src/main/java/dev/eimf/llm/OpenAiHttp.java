@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * body is not the expected JSON (a proxy or server that cut the body short is the usual cause; a server
  * that always answers with something else fails fast after those few tries). Everything else fails at once.
  * OkHttp's own silent connection retry is off, so every attempt is counted here.
+ *
+ * <p>Redirects: the request body is a user's history, so it is never sent to another origin. OkHttp's own
+ * redirect following is off; a 307 or 308 to the same scheme, host and port is followed here (at most
+ * {@value #MAX_REDIRECTS} times, body and headers kept), and any other redirect fails the call at once, naming
+ * where it pointed.
  */
 final class OpenAiHttp implements AutoCloseable {
 
@@ -50,6 +55,8 @@ final class OpenAiHttp implements AutoCloseable {
     /** Bytes of an error reply read: enough for any server's message, not a whole runaway body. */
     private static final long MAX_ERROR_BODY = 64 * 1024;
     private static final String HIDDEN_RETRY_AFTER = "X-Eimf-Retry-After";
+    /** Same-origin 307/308 redirects followed for one attempt. */
+    static final int MAX_REDIRECTS = 5;
     private static final Options BOMS = Options.of(ByteString.decodeHex("efbbbf"), ByteString.decodeHex("feff"),
             ByteString.decodeHex("fffe"));
 
@@ -99,6 +106,8 @@ final class OpenAiHttp implements AutoCloseable {
                 .writeTimeout(config.readTimeout())
                 .callTimeout(config.callTimeout())
                 .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .addNetworkInterceptor(chain -> hideRetryAfterFromOkHttp(chain.proceed(chain.request())))
                 .build();
     }
@@ -147,9 +156,12 @@ final class OpenAiHttp implements AutoCloseable {
                 throw fail(what, attempt - 1, new Failure(LlmException.Reason.INTERRUPTED, -1, null,
                         "interrupted while waiting for a free connection slot", null, false, null), e);
             }
-            try (Response response = http.newCall(request).execute()) {
+            try (Response response = execute(request)) {
                 int code = response.code();
                 boolean success = code >= 200 && code < 300;
+                if (code >= 300 && code < 400) {
+                    throw fail(what, attempt, redirectRefused(response, code), null);
+                }
                 String text = success ? readBody(response.body(), config.maxResponseBytes(), false)
                         : readBody(response.body(), MAX_ERROR_BODY, true);
                 if (success && text == null) {
@@ -173,6 +185,8 @@ final class OpenAiHttp implements AutoCloseable {
                 } else {
                     failure = classify(response, code, text == null ? "" : text);
                 }
+            } catch (LlmException e) {
+                throw e;  // a refused redirect: final, not an I/O failure to retry
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()
                         || (e instanceof InterruptedIOException && !isTimeout(e))) {
@@ -191,10 +205,10 @@ final class OpenAiHttp implements AutoCloseable {
             }
             Duration delay = failure.retryAfter != null ? failure.retryAfter : backoff(attempt);
             retries.incrementAndGet();
-            if (LOG.isWarnEnabled()) {
-                LOG.warn("{} attempt {} of {} failed: {}; retrying in {} ms", what, attempt,
-                        config.maxRetries() + 1, config.redact(failure.description), delay.toMillis());
-            }
+            String warning = config.redact(what + " attempt " + attempt + " of " + (config.maxRetries() + 1) + " failed: "
+                    + failure.description + "; retrying in " + delay.toMillis() + " ms");
+            LOG.warn("{}", warning);
+            config.retryListener().accept(warning);
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException e) {
@@ -233,10 +247,57 @@ final class OpenAiHttp implements AutoCloseable {
         return tooLong ? source.readString(Math.min(limit, source.getBuffer().size()), cs) : source.readString(cs);
     }
 
+    /** Executes a request, following 307 and 308 redirects that stay on the request's origin. */
+    private Response execute(Request request) throws IOException {
+        Request current = request;
+        for (int hop = 0; ; hop++) {
+            Response r = http.newCall(current).execute();
+            if ((r.code() == 307 || r.code() == 308) && hop < MAX_REDIRECTS) {
+                HttpUrl next = location(r);
+                if (next != null && sameOrigin(next, current.url())) {
+                    r.close();
+                    current = current.newBuilder().url(next).build();
+                    continue;
+                }
+            }
+            return r;
+        }
+    }
+
+    private static HttpUrl location(Response r) {
+        String location = r.header("Location");
+        return location == null ? null : r.request().url().resolve(location);
+    }
+
+    private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+        return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
+    }
+
+    /** Why a redirect that {@link #execute} returned was not followed; retrying cannot help. */
+    private Failure redirectRefused(Response response, int code) {
+        HttpUrl to = location(response);
+        String where = to == null ? "no usable Location" : config.redact(to.toString());
+        String why;
+        if (to == null) {
+            why = "the reply names no valid Location";
+        } else if (!sameOrigin(to, response.request().url())) {
+            why = "it leaves " + response.request().url().scheme() + "://" + response.request().url().host() + ":"
+                    + response.request().url().port() + ", and the request body (users' histories) would go with it;"
+                    + " point the base URL at the server that answers";
+        } else if (code == 307 || code == 308) {
+            why = "more than " + MAX_REDIRECTS + " redirects";
+        } else {
+            why = "a " + code + " turns the POST into a GET, which the API does not answer";
+        }
+        return new Failure(LlmException.Reason.CLIENT_ERROR, code, null,
+                "HTTP " + code + " redirect to " + where + " not followed: " + why, null, false, null);
+    }
+
     private Request buildRequest(HttpUrl url, String json) {
         Request.Builder b = new Request.Builder().url(url).post(RequestBody.create(json, JSON))
                 .header("Accept", "application/json");
         config.apiKey().ifPresent(k -> b.header("Authorization", "Bearer " + k));
+        config.urlAuthorization().ifPresent(a -> b.header("Authorization", a));
         for (Map.Entry<String, String> h : config.extraHeaders().entrySet()) {
             b.header(h.getKey(), h.getValue());
         }

@@ -30,6 +30,9 @@ import java.util.concurrent.Future;
  * or encode the interests ({@link ExplicitInterest#encoderText()}) and append them. Up to
  * {@code concurrency} keys are processed at once.
  *
+ * <p>A fresh extraction with an interest that {@link InterestParser#problem(ExplicitInterest)} finds unfit (a
+ * control character, an over-long name) is stored and reported as failed.
+ *
  * <p>An {@link IOException} from the extractor (the service is unreachable after its retries) is reported for
  * that user as a failure that is not stored, so a rerun tries again; an encoder failure likewise leaves the
  * stored extraction in place and reports the user as failed. Other exceptions abort the run.
@@ -135,6 +138,7 @@ public final class EsimRunner {
             calls = x.llmCalls();
             pt = x.promptTokens();
             ct = x.completionTokens();
+            x = screened(x);
             entry = new StoreEntry(key, request.userId(), request.messages(), x);
             store.append(entry);
         }
@@ -159,6 +163,23 @@ public final class EsimRunner {
             store.appendVectors(key, encoder.name(), vectors);
         }
         return new Outcome(Extraction.Status.OK, x.reason(), x.interests(), vectors, cached, calls, pt, ct);
+    }
+
+    /**
+     * The extraction, or a failed one when an interest is unfit to store and print (see
+     * {@link InterestParser#problem(ExplicitInterest)}); whatever the extractor, such interests never enter the
+     * store. The raw answers are kept for the audit.
+     */
+    private static Extraction screened(Extraction x) {
+        if (!x.ok()) return x;
+        for (int k = 0; k < x.interests().size(); k++) {
+            String problem = InterestParser.problem(x.interests().get(k));
+            if (problem != null) {
+                return new Extraction(Extraction.Status.FAILED, "interests[" + k + "]." + problem, List.of(),
+                        x.followUps(), x.responses(), x.promptTokens(), x.completionTokens(), x.llmCalls());
+            }
+        }
+        return x;
     }
 
     private static Outcome await(Future<Outcome> f) throws IOException {

@@ -34,12 +34,24 @@ import com.google.gson.JsonPrimitive;
  * More than J interests is an error by default, so that the repair step asks for exactly J; with
  * {@code acceptExtra} the first J are kept and the number cut off is reported in the result. Fewer than J
  * is always an error: interests are never invented.
+ *
+ * <p>Names and descriptions are printed on terminals and stored, so a name that holds a control character (C0,
+ * DEL, C1, or a bidirectional override), or a description that holds one other than tab, line feed and carriage
+ * return (a description is prose and may be wrapped), is rejected, never stripped: the answer is invalid and the
+ * repair step asks again. A name may be at most {@value #MAX_NAME_LENGTH} characters and a description at most
+ * {@value #MAX_DESCRIPTION_LENGTH}; {@link #problem(ExplicitInterest)} applies the same rules to interests from
+ * any extractor.
  */
 public final class InterestParser {
     private static final Pattern FENCE = Pattern.compile("```[A-Za-z0-9_-]*[ \\t]*\\r?\\n?(.*?)```", Pattern.DOTALL);
     private static final int MAX_STARTS = 2000;
     /** Characters examined (scanned or parsed) while looking for the object, at most; real answers need far fewer. */
     static final long MAX_SCAN = 20_000_000L;
+
+    /** Longest interest name accepted, in characters: a name is a short phrase. */
+    public static final int MAX_NAME_LENGTH = 100;
+    /** Longest interest description accepted, in characters: a sentence or two. */
+    public static final int MAX_DESCRIPTION_LENGTH = 1000;
 
     private final boolean acceptExtra;
 
@@ -197,9 +209,41 @@ public final class InterestParser {
                 evidence.add(number);
                 idx++;
             }
-            out.add(new ExplicitInterest(name, description.strip(), List.copyOf(evidence)));
+            ExplicitInterest interest = new ExplicitInterest(name, description.strip(), List.copyOf(evidence));
+            String problem = problem(interest);
+            if (problem != null) return invalid(at + "." + problem);
+            out.add(interest);
         }
         return new ParseResult.Parsed(out, list.size() - j);
+    }
+
+    /**
+     * What makes an interest unfit to store and print, or null when it is fit: a control character (C0, DEL,
+     * C1, bidirectional override) in its name, or one other than tab, LF and CR in its description, or a name longer than {@value #MAX_NAME_LENGTH} or
+     * a description longer than {@value #MAX_DESCRIPTION_LENGTH} characters. The text starts with the field,
+     * e.g. {@code name holds the control character U+001B at position 3}.
+     */
+    public static String problem(ExplicitInterest interest) {
+        String p = problem("name", interest.name(), MAX_NAME_LENGTH, false);
+        return p != null ? p : problem("description", interest.description(), MAX_DESCRIPTION_LENGTH, true);
+    }
+
+    private static String problem(String field, String text, int maxLength, boolean prose) {
+        if (text.length() > maxLength) {
+            return field + " is " + text.length() + " characters long, more than " + maxLength;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isControl(c) && !(prose && (c == '\t' || c == '\n' || c == '\r'))) {
+                return String.format(Locale.ROOT, "%s holds the control character U+%04X at position %d", field, (int) c, i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                || c == 0x200e || c == 0x200f || c == 0x061c;
     }
 
     private static String string(JsonObject o, String field) {
