@@ -141,15 +141,16 @@ public final class InterestStore implements AutoCloseable {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            byte[] bytes = Files.readAllBytes(file);
+            long size = channel.size();
             // Validate every line before repairing anything, so a damaged or foreign file is never modified.
-            Scan scan = scan(file, bytes);
+            // The file is read line by line: a store may outgrow what one array can hold.
+            Scan scan = scan(file);
             InterestStore store = new InterestStore(file, lockChannel, lock);
             for (int i = 0; i < scan.records.size(); i++) {
                 store.load(scan.records.get(i), scan.lines.get(i), scan.version);
             }
             String torn = scan.truncateAt < 0 ? "" : "removed torn last line " + scan.tornLine + " ("
-                    + (bytes.length - scan.truncateAt) + " bytes: " + scan.tornProblem + ") of " + file;
+                    + (size - scan.truncateAt) + " bytes: " + scan.tornProblem + ") of " + file;
             if (scan.version == 1) {
                 channel.close();
                 channel = null;
@@ -161,19 +162,19 @@ public final class InterestStore implements AutoCloseable {
                     }
                 });
                 channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                store.recovery = new Recovery(scan.tornLine, scan.truncateAt < 0 ? 0 : bytes.length - scan.truncateAt,
+                store.recovery = new Recovery(scan.tornLine, scan.truncateAt < 0 ? 0 : size - scan.truncateAt,
                         "upgraded " + file + " from format version 1 to " + FORMAT_VERSION + " (header and per-line"
                                 + " CRC-32)" + (torn.isEmpty() ? "" : "; " + torn));
-            } else if (bytes.length == 0 || scan.tornHeader) {
+            } else if (size == 0 || scan.tornHeader) {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(HEADER), 0);
                 channel.force(true);
                 if (scan.tornHeader) {
-                    store.recovery = new Recovery(1, bytes.length, "rewrote the torn header line (" + bytes.length
+                    store.recovery = new Recovery(1, size, "rewrote the torn header line (" + size
                             + " bytes) of " + file);
                 }
             } else if (scan.truncateAt >= 0) {
-                long removed = bytes.length - scan.truncateAt;
+                long removed = size - scan.truncateAt;
                 channel.truncate(scan.truncateAt);
                 channel.force(true);
                 store.recovery = new Recovery(scan.tornLine, removed, torn);
@@ -210,73 +211,135 @@ public final class InterestStore implements AutoCloseable {
     private record Scan(int version, List<JsonObject> records, List<Long> lines, long truncateAt, long tornLine,
                         String tornProblem, boolean unterminated, boolean tornHeader) {}
 
-    private static Scan scan(Path file, byte[] bytes) {
-        List<int[]> spans = new ArrayList<>(); // [start, end) of each line, without '\n'
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                spans.add(new int[] {start, i});
-                start = i + 1;
-            }
-        }
-        boolean unterminated = start < bytes.length;
-        if (unterminated) spans.add(new int[] {start, bytes.length});
-        List<JsonObject> records = new ArrayList<>();
-        List<Long> lines = new ArrayList<>();
-        if (spans.isEmpty()) return new Scan(FORMAT_VERSION, records, lines, -1, 0, null, false, false);
+    /** The longest line a store reads; entries are a few kilobytes, so a longer line is damage. */
+    static final int MAX_LINE_BYTES = 64 << 20;
 
-        int[] h = spans.get(0);
-        String headerProblem = headerProblem(bytes, h[0], h[1]);
-        int version = FORMAT_VERSION;
-        if (headerProblem != null) {
-            if (spans.size() == 1 && unterminated && isTornHeader(bytes)) {
-                return new Scan(FORMAT_VERSION, records, lines, -1, 0, null, false, true);
-            }
-            JsonObject first = parseLine(new String(bytes, h[0], h[1] - h[0], StandardCharsets.UTF_8));
-            if (first == null || !isLegacyEntry(first)) throw new DataFormatException(file, 1, null, headerProblem);
-            version = 1;
+    /** One line of the file without its newline, where it starts, and whether a newline ended it. */
+    private record Line(byte[] bytes, long start, boolean terminated) {}
+
+    /** Reads a file line by line, each line bounded by {@link #MAX_LINE_BYTES}. */
+    private static final class LineSource implements AutoCloseable {
+        private final Path file;
+        private final java.io.InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int lim;
+        private long offset;   // file offset of buf[pos]
+        private long number;   // lines returned so far
+
+        LineSource(Path file) throws IOException {
+            this.file = file;
+            this.in = Files.newInputStream(file);
         }
-        long truncateAt = -1;
-        long tornLine = 0;
-        String tornProblem = null;
-        for (int li = version == 1 ? 0 : 1; li < spans.size(); li++) {
-            int[] s = spans.get(li);
-            boolean last = li == spans.size() - 1;  // reassigned below when the last line is damage, not a tear
-            String text = new String(bytes, s[0], s[1] - s[0], StandardCharsets.UTF_8);
-            String problem;
-            JsonObject o = null;
-            if (version == 1) {
-                if (text.isBlank()) continue;  // version 1 tolerated blank lines
-                o = parseLine(text);
-                problem = o == null ? "not a JSON object" : null;
+
+        Line next() throws IOException {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+            long start = offset;
+            while (true) {
+                if (pos == lim) {
+                    lim = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (lim <= 0) {
+                        lim = 0;
+                        if (line.size() == 0) return null;
+                        number++;
+                        return new Line(line.toByteArray(), start, false);
+                    }
+                }
+                int i = pos;
+                while (i < lim && buf[i] != '\n') i++;
+                if (line.size() + (i - pos) > MAX_LINE_BYTES) {
+                    throw new DataFormatException(file, number + 1, null, "line is longer than " + MAX_LINE_BYTES
+                            + " bytes; entries of an interest store are a few kilobytes");
+                }
+                line.write(buf, pos, i - pos);
+                offset += i - pos;
+                if (i < lim) {
+                    pos = i + 1;
+                    offset++;
+                    number++;
+                    return new Line(line.toByteArray(), start, true);
+                }
+                pos = lim;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    private static Scan scan(Path file) throws IOException {
+        try (LineSource src = new LineSource(file)) {
+            List<JsonObject> records = new ArrayList<>();
+            List<Long> lines = new ArrayList<>();
+            Line first = src.next();
+            if (first == null) return new Scan(FORMAT_VERSION, records, lines, -1, 0, null, false, false);
+            Line next = src.next();
+            byte[] hb = first.bytes();
+            String headerProblem = headerProblem(hb, 0, hb.length);
+            int version = FORMAT_VERSION;
+            Line current;
+            long li;
+            if (headerProblem != null) {
+                if (next == null && !first.terminated() && isTornHeader(hb)) {
+                    return new Scan(FORMAT_VERSION, records, lines, -1, 0, null, false, true);
+                }
+                JsonObject o = parseLine(new String(hb, StandardCharsets.UTF_8));
+                if (o == null || !isLegacyEntry(o)) throw new DataFormatException(file, 1, null, headerProblem);
+                version = 1;
+                current = first;
+                li = 0;
             } else {
-                problem = checksumProblem(bytes, s[0], s[1]);
-                if (problem == null) {
+                current = next;
+                next = current == null ? null : src.next();
+                li = 1;
+            }
+            long truncateAt = -1;
+            long tornLine = 0;
+            String tornProblem = null;
+            boolean unterminated = current == null ? !first.terminated() : false;
+            for (; current != null; current = next, next = current == null ? null : src.next(), li++) {
+                byte[] b = current.bytes();
+                boolean last = next == null;  // reassigned below when the last line is damage, not a tear
+                if (last) unterminated = !current.terminated();
+                String text = new String(b, StandardCharsets.UTF_8);
+                String problem;
+                JsonObject o = null;
+                if (version == 1) {
+                    if (text.isBlank()) continue;  // version 1 tolerated blank lines
                     o = parseLine(text);
-                    // A matching checksum means this store wrote the line: unreadable JSON is not a torn write.
-                    if (o == null) throw new DataFormatException(file, li + 1, null, "checksum matches but the line is not a JSON object");
-                    o.remove(CRC_FIELD);
+                    problem = o == null ? "not a JSON object" : null;
+                } else {
+                    problem = checksumProblem(b, 0, b.length);
+                    if (problem == null) {
+                        o = parseLine(text);
+                        // A matching checksum means this store wrote the line: unreadable JSON is not a torn write.
+                        if (o == null) throw new DataFormatException(file, li + 1, null, "checksum matches but the line is not a JSON object");
+                        o.remove(CRC_FIELD);
+                    }
                 }
-            }
-            if (problem != null && last && version != 1) {
-                int merged = completeLinePrefix(bytes, s[0], s[1]);
-                if (merged > 0) {
-                    // A torn append only ever cuts a line short; a whole line followed by more bytes is damage.
-                    problem = "a complete entry followed by " + (s[1] - merged) + " more bytes (its newline is damaged)";
-                    last = false;
+                if (problem != null && last && version != 1) {
+                    int merged = completeLinePrefix(b, 0, b.length);
+                    if (merged > 0) {
+                        // A torn append only ever cuts a line short; a whole line followed by more bytes is damage.
+                        problem = "a complete entry followed by " + (b.length - merged) + " more bytes (its newline is damaged)";
+                        last = false;
+                    }
                 }
+                if (problem != null) {
+                    if (!last) throw new DataFormatException(file, li + 1, null, problem);
+                    truncateAt = current.start();
+                    tornLine = li + 1;
+                    tornProblem = problem;
+                    continue;
+                }
+                records.add(o);
+                lines.add(li + 1);
             }
-            if (problem != null) {
-                if (!last) throw new DataFormatException(file, li + 1, null, problem);
-                truncateAt = s[0];
-                tornLine = li + 1;
-                tornProblem = problem;
-                continue;
-            }
-            records.add(o);
-            lines.add((long) li + 1);
+            return new Scan(version, records, lines, truncateAt, tornLine, tornProblem, unterminated, false);
         }
-        return new Scan(version, records, lines, truncateAt, tornLine, tornProblem, unterminated, false);
     }
 
     /** Null when bytes [start, end) are this format's header line, else what is wrong. */
