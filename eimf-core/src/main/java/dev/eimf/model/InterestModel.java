@@ -100,7 +100,14 @@ public final class InterestModel implements ItemScorer {
         Objects.requireNonNull(dir, "dir");
         try {
             SavedModel m = ModelStore.load(dir);
-            return new InterestModel(m, ModelDirectory.semantics(dir, m));
+            Optional<Semantics> semantics;
+            try {
+                semantics = ModelDirectory.semantics(dir, m);
+            } catch (IllegalArgumentException e) {
+                // a semantics file of another model beside this one: a damaged directory, not a bad argument
+                throw new dev.eimf.internal.io.ModelFormatException(dir.resolve(ModelDirectory.SEMANTICS_FILE), e.getMessage());
+            }
+            return new InterestModel(m, semantics);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -8,7 +8,8 @@ import java.util.Set;
  * Which items may be recommended, by item id: an exclusion set (items already bought), a candidate
  * restriction (items in stock), or any predicate. Filters combine with {@link #and}. Items of the
  * request's own history are excluded separately ({@link RecommendRequest.Builder#excludeHistory}).
- * Implementations must be thread-safe when the request is served from many threads.
+ * Filters are always called concurrently: the scoring splits large catalogues and batches over the engine's
+ * threads even for one caller, so implementations must be thread-safe (the ones here are immutable).
  */
 @FunctionalInterface
 public interface ItemFilter {

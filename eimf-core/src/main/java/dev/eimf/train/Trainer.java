@@ -3,6 +3,7 @@ package dev.eimf.train;
 import com.google.gson.Gson;
 import dev.eimf.backbone.BackboneConfig;
 import dev.eimf.data.Dataset;
+import dev.eimf.esim.InterestExtractor;
 import dev.eimf.internal.esim.TypicalSampleConfig;
 import dev.eimf.eval.Split;
 import dev.eimf.internal.io.AtomicFiles;
@@ -125,9 +126,10 @@ public final class Trainer {
             Path store = settings.storeDir().orElse(work.resolve("store"));
             dir.prepare(manifest(fingerprint), config.maxSteps(), settings.workDirPolicy() == WorkDirPolicy.RESTART,
                     List.of(work.resolve("store")));
+            // Without a work directory nothing will resume, so only what the stages hand on is written.
             return config.explicitInterests().isEmpty()
-                    ? backbone(data, split, engine, listener, control, work, fingerprint)
-                    : withInterests(data, split, engine, listener, control, work, store, fingerprint);
+                    ? backbone(data, split, engine, listener, control, work, fingerprint, !temporary)
+                    : withInterests(data, split, engine, listener, control, work, store, fingerprint, !temporary);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         } finally {
@@ -139,11 +141,14 @@ public final class Trainer {
     }
 
     private TrainingResult backbone(Dataset data, Split split, dev.eimf.internal.train.TrainerConfig engine,
-                                    TrainingListener listener, TrainingControl control, Path work, String fingerprint)
-            throws IOException {
+                                    TrainingListener listener, TrainingControl control, Path work, String fingerprint,
+                                    boolean checkpoints) throws IOException {
         Path ckpt = work.resolve("backbone.ckpt");
-        RunOptions options = RunOptions.defaults().withStop(control::poll).withCheckpoint(ckpt, settings.checkpointEvery());
-        if (Files.exists(ckpt)) {
+        RunOptions options = RunOptions.defaults().withStop(control::poll);
+        if (checkpoints) {
+            options = options.withCheckpoint(ckpt, settings.checkpointEvery());
+        }
+        if (checkpoints && Files.exists(ckpt)) {
             options = options.withResume(ckpt);
         }
         listener.onStage(Stage.TRAINING, "backbone training to step " + config.maxSteps());
@@ -155,9 +160,10 @@ public final class Trainer {
 
     private TrainingResult withInterests(Dataset data, Split split, dev.eimf.internal.train.TrainerConfig engine,
                                          TrainingListener listener, TrainingControl control, Path work, Path store,
-                                         String fingerprint) throws IOException {
+                                         String fingerprint, boolean checkpoints) throws IOException {
         ExplicitInterestsConfig x = config.explicitInterests().orElseThrow();
-        EimfConfig ec = eimfConfig(engine, x, work, store);
+        // The warm-up hands its state to the main stage through its final checkpoint, so that one is always written.
+        EimfConfig ec = eimfConfig(engine, x, work, store, checkpoints ? settings.checkpointEvery() : Integer.MAX_VALUE);
         PipelineListener pl = new PipelineListener() {
             @Override
             public void stage(String stage, String detail) {
@@ -185,7 +191,7 @@ public final class Trainer {
 
     /** The engine's pipeline settings for these explicit-interest settings. */
     private EimfConfig eimfConfig(dev.eimf.internal.train.TrainerConfig engine, ExplicitInterestsConfig x, Path work,
-                                  Path store) {
+                                  Path store, int checkpointEvery) {
         TypicalSampleConfig typical = TypicalSampleConfig.builder().strategy(x.selection()).clusters(x.clusters())
                 .perCluster(x.perCluster()).seed(x.selectionSeed().orElse(config.seed())).build();
         AuxTasksConfig aux = AuxTasksConfig.builder().lambdaAlign(x.alignWeight()).lambdaSemantic(x.semanticWeight())
@@ -194,7 +200,7 @@ public final class Trainer {
                 .propagationTemperature(x.propagationTemperature()).build();
         return EimfConfig.builder(engine).warmupSteps(x.warmupSteps()).typical(typical).aux(aux).propagate(x.propagate())
                 .extractor(x.extractor()).textEncoder(x.textEncoder()).storeDir(store).workDir(work)
-                .checkpointEvery(settings.checkpointEvery()).esimConcurrency(settings.extractionConcurrency()).build();
+                .checkpointEvery(checkpointEvery).esimConcurrency(settings.extractionConcurrency()).build();
     }
 
     private static Stage stage(String name) {
@@ -263,10 +269,10 @@ public final class Trainer {
         m.put("selection_metric", config.selectionMetric());
         m.put("seed", Long.toString(config.seed()));
         config.explicitInterests().ifPresent(x -> {
-            m.put("interests.extractor", x.extractor().name() + ":" + x.extractor().modelName());
+            InterestExtractor extractor = x.extractor().withInterests(b.numInterests());
+            m.put("interests.extractor", extractor.name() + ":" + extractor.modelName());
             m.put("interests.text_encoder", x.textEncoder().name());
-            long warm = x.warmupSteps() > 0 ? x.warmupSteps() : config.evalEvery();
-            m.put("interests.warmup_steps", Long.toString(warm));
+            m.put("interests.warmup_steps", Long.toString(effectiveWarmup(x)));
             m.put("interests.clusters", Integer.toString(x.clusters()));
             m.put("interests.per_cluster", Integer.toString(x.perCluster()));
             m.put("interests.selection", x.selection().name().toLowerCase(java.util.Locale.ROOT));
@@ -279,6 +285,15 @@ public final class Trainer {
             m.put("interests.propagation_temperature", Double.toString(x.propagationTemperature()));
         });
         return m;
+    }
+
+    /** The warm-up the pipeline runs (as {@code EimfConfig.effectiveWarmupSteps}): it decides which users are typical. */
+    private long effectiveWarmup(ExplicitInterestsConfig x) {
+        long w = x.warmupSteps() > 0 ? x.warmupSteps() : config.evalEvery();
+        if (w <= 0) {
+            w = Math.max(1, config.maxSteps() / 10);
+        }
+        return Math.min(w, config.maxSteps());
     }
 
     private Map<String, String> manifest(String fingerprint) {

@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param negatives         how negatives are drawn (default log-uniform)
  * @param clipNorm          global gradient-norm clipping; 0 = off (default)
  * @param maxSteps          the step budget, warm-up included (default 1,000,000)
- * @param timeBudget        a wall-clock budget; empty = none (a budget makes results depend on the machine)
+ * @param timeBudget        a wall-clock budget for each training stage (the warm-up and the training after it
+ *                          have one each); empty = none (a budget makes results depend on the machine)
  * @param evalEvery         validate every this many steps; 0 = never (default 1000)
  * @param patience          stop after this many validations without improvement (default 50)
  * @param selectionMetric   metric that selects the kept weights (default {@code recall@50})

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LlmClientContract {
 
-    /** The client under test; called once per test. */
+    /** The client under test; called once per test (close it in an {@code @AfterEach} if it holds resources). */
     protected abstract LlmClient client();
 
     @Test
@@ -43,6 +43,7 @@ public abstract class LlmClientContract {
                 0.0, 32, false));
         assertNotNull(r, "chat returned null");
         assertNotNull(r.content(), "the answer's content is null");
+        assertFalse(r.content().isBlank(), "the answer is blank");
         assertTrue(r.promptTokens() >= 0 && r.completionTokens() >= 0, "negative token counts");
     }
 
@@ -56,10 +57,11 @@ public abstract class LlmClientContract {
 
     @Test
     void hasAStableModelName() {
-        String name = client().modelName();
+        LlmClient c = client();
+        String name = c.modelName();
         assertNotNull(name, "modelName()");
         assertFalse(name.isBlank(), "modelName() must not be blank: it keys the interest store");
-        assertEquals(name, client().modelName(), "two instances must report the same model name");
+        assertEquals(name, c.modelName(), "the model name must not change between calls");
     }
 
     @Test

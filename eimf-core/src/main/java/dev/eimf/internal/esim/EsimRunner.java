@@ -44,6 +44,7 @@ public final class EsimRunner {
     private final int concurrency;
     private final boolean retryFailed;
     private final java.util.function.BiConsumer<Integer, Integer> progress;
+    private final java.util.function.BooleanSupplier stop;
 
     private EsimRunner(Builder b) {
         this.extractor = b.extractor;
@@ -52,6 +53,7 @@ public final class EsimRunner {
         this.concurrency = b.concurrency;
         this.retryFailed = b.retryFailed;
         this.progress = b.progress;
+        this.stop = b.stop;
     }
 
     /** A builder; extractor and store are required. */
@@ -93,7 +95,7 @@ public final class EsimRunner {
             }
             int done = 0;
             for (Map.Entry<StoreKey, Future<Outcome>> f : futures.entrySet()) {
-                Outcome o = await(f.getValue());
+                Outcome o = await(f.getValue(), stop);
                 progress.accept(++done, futures.size());
                 outcomes.put(f.getKey(), o);
                 llmCalls += o.llmCalls;
@@ -182,12 +184,28 @@ public final class EsimRunner {
         return x;
     }
 
-    private static Outcome await(Future<Outcome> f) throws IOException {
+    /**
+     * Waits for one extraction, polling {@code stop}: a stop (or an interrupt, which the poll sees) ends the
+     * run with a {@link java.util.concurrent.CancellationException}; what finished is already in the store.
+     */
+    private static Outcome await(Future<Outcome> f, java.util.function.BooleanSupplier stop) throws IOException {
         try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for extractions", e);
+            while (true) {
+                if (stop.getAsBoolean()) {
+                    throw new java.util.concurrent.CancellationException("extraction stopped on request");
+                }
+                try {
+                    return f.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // poll again
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (stop.getAsBoolean()) {
+                        throw new java.util.concurrent.CancellationException("extraction interrupted");
+                    }
+                    throw new IOException("interrupted while waiting for extractions", e);
+                }
+            }
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) throw io;
@@ -204,6 +222,7 @@ public final class EsimRunner {
         private InterestStore store;
         private int concurrency = 4;
         private java.util.function.BiConsumer<Integer, Integer> progress = (done, total) -> { };
+        private java.util.function.BooleanSupplier stop = () -> false;
         private boolean retryFailed = true;
 
         private Builder() {}
@@ -218,6 +237,8 @@ public final class EsimRunner {
         public Builder concurrency(int v) { concurrency = v; return this; }
         /** Told (done, total) on the calling thread as each distinct request settles (default: nobody). */
         public Builder progress(java.util.function.BiConsumer<Integer, Integer> v) { progress = java.util.Objects.requireNonNull(v); return this; }
+        /** Polled while waiting: true stops the run with a CancellationException (default: never). */
+        public Builder stop(java.util.function.BooleanSupplier v) { stop = java.util.Objects.requireNonNull(v); return this; }
         /** Run the extractor again for keys whose stored entry failed (default true). */
         public Builder retryFailed(boolean v) { retryFailed = v; return this; }
 

@@ -117,8 +117,12 @@ public final class EimfPipeline {
         TrainingResult warm = new Trainer(full.toBuilder().maxSteps(warmSteps).build())
                 .train(split, p -> listener.training("warmup", p), warmOptions);
         if (warm.stopReason() == dev.eimf.internal.train.StopReason.CANCELLED) {
+            // stopped inside the warm-up, which then restored its best weights
             return new EimfResult(warm.model(), warm, warm, Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), 0);
+        }
+        if (stop.getAsBoolean()) {
+            return cancelledAfterWarmup(warm);
         }
 
         RunOptions mainOptions = RunOptions.defaults().withStop(stop).withCheckpoint(mainCkpt, config.checkpointEvery())
@@ -142,10 +146,17 @@ public final class EimfPipeline {
             for (TypicalSamples.TypicalUser t : samples.chosen()) {
                 histories.add(UserHistory.of(t.userId(), split.train()[t.index()], dataset.catalog()));
             }
+            if (stop.getAsBoolean()) {
+                return cancelledAfterWarmup(warm);
+            }
             EsimResult result;
             try (InterestStore store = InterestStore.open(config.storeDir())) {
-                result = EsimRunner.builder().extractor(config.extractor().withInterests(warm.model().encoder().numInterests())).encoder(config.textEncoder()).store(store)
-                        .concurrency(config.esimConcurrency()).progress(listener::extraction).build().run(histories);
+                result = EsimRunner.builder().extractor(config.extractor().withInterests(warm.model().encoder().numInterests()))
+                        .encoder(config.textEncoder()).store(store).concurrency(config.esimConcurrency())
+                        .progress(listener::extraction).stop(stop).build().run(histories);
+            } catch (java.util.concurrent.CancellationException e) {
+                // What was extracted is in the store; a rerun reuses it.
+                return cancelledAfterWarmup(warm);
             }
             Map<String, UserInterests> byUser = new HashMap<>();
             for (UserInterests u : result.users()) {
@@ -173,6 +184,18 @@ public final class EimfPipeline {
                 : "backbone training to step " + full.maxSteps());
         TrainingResult main = new Trainer(full).train(split, p -> listener.training("train", p), mainOptions);
         return new EimfResult(main.model(), warm, main, typical, esim, objective, semantics, esimSeconds);
+    }
+
+    /**
+     * The result of a run stopped after its warm-up: the warm-up's model (its last weights, those of its
+     * closing validation), reported as cancelled.
+     */
+    private static EimfResult cancelledAfterWarmup(TrainingResult warm) {
+        TrainingResult r = new TrainingResult(warm.model(), dev.eimf.internal.train.StopReason.CANCELLED, warm.steps(),
+                warm.steps(), warm.validations().isEmpty() ? Optional.empty()
+                        : Optional.of(warm.validations().get(warm.validations().size() - 1).metrics()),
+                warm.validations(), warm.trainSeconds(), warm.evalSeconds(), warm.secondsPer1000Steps(), warm.finalLoss());
+        return new EimfResult(r.model(), warm, r, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0);
     }
 
     /** The L2-normalised mean of each sequence's K interests (last T items) under the model. */

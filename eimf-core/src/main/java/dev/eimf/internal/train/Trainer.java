@@ -276,11 +276,14 @@ public final class Trainer {
                     intervalTrainNanos = 0;
                     intervalSteps = 0;
                 }
+                // Polled after every step, whatever else ends the run: the poll also takes up a pending interrupt,
+                // which would otherwise fail the checkpoint's file channel below.
+                boolean stopRequested = options.stopRequested().getAsBoolean();
                 if (evalNow && sinceImprovement >= config.patience()) {
                     reason = StopReason.EARLY_STOP;
                 } else if (outOfTime && step < config.maxSteps()) {
                     reason = StopReason.TIME_BUDGET;
-                } else if (step < config.maxSteps() && options.stopRequested().getAsBoolean()) {
+                } else if (stopRequested && step < config.maxSteps()) {
                     reason = StopReason.CANCELLED;
                 }
                 boolean periodic = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;

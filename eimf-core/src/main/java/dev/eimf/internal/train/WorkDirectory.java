@@ -75,7 +75,8 @@ public final class WorkDirectory {
                             + step + " (" + ckpt.getFileName() + "), more than the " + maxSteps + " steps asked for; "
                             + "raise maxSteps to continue it, or use WorkDirPolicy.RESTART to train afresh");
                 }
-                clear(extra);
+                // Same settings and data: only the checkpoints go; the interest store stays valid.
+                clear(List.of());
                 break;
             }
         }

@@ -154,6 +154,40 @@ class ShopAppTest {
     }
 
     @Test
+    void cancellingDuringExtractionReturnsTheWarmModelPromptly() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        dev.eimf.esim.LlmClient slow = request -> {
+            asked.countDown();
+            try {
+                Thread.sleep(60_000);  // a language model that takes its time
+            } catch (InterruptedException e) {
+                throw new java.io.IOException("interrupted", e);
+            }
+            return new dev.eimf.esim.LlmClient.ChatResponse("{\"interests\":[]}", 0, 0);
+        };
+        TrainingControl control = new TrainingControl();
+        Trainer trainer = new Trainer(ShopApp.training(ShopApp.backbone(BackboneConfig.COMIREC_SA), 300)
+                .explicitInterests(dev.eimf.train.ExplicitInterestsConfig.builder(
+                        new dev.eimf.esim.LlmInterestExtractor(slow), new WordTextEncoder(32))
+                        .clusters(3).perCluster(2).warmupSteps(50).build()).build());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<TrainingResult> run = pool.submit(() -> trainer.train(data, split, p -> { }, control));
+            assertTrue(asked.await(120, TimeUnit.SECONDS), "extraction started");
+            long t0 = System.nanoTime();
+            control.cancel();
+            TrainingResult r = run.get(30, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "stopped without waiting for the language model");
+            assertEquals(StopReason.CANCELLED, r.report().stopReason());
+            assertEquals(50, r.report().steps(), "the warm-up's model");
+            assertTrue(r.report().interests().isEmpty());
+            assertFalse(r.model().hasSemantics());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anInterruptStopsTrainingAndIsRestored() throws Exception {
         Trainer trainer = new Trainer(ShopApp.training(ShopApp.backbone(BackboneConfig.COMIREC_SA), 1_000_000).build());
         AtomicReference<TrainingResult> result = new AtomicReference<>();
