@@ -82,4 +82,15 @@ class LegacyModelFilesTest {
         assertEquals(model.recommend(HISTORY, 10), again.recommend(HISTORY, 10));
         assertEquals(model.explain(HISTORY), again.explain(HISTORY));
     }
+
+    @Test
+    void aSemanticsFileReplacedByALinkIsRefusedUnread(@TempDir Path dir) throws Exception {
+        InterestModel.load(fixture("mind-eimf-v1")).save(dir.resolve("m"));
+        Path semantics = dir.resolve("m").resolve("semantics.eimf");
+        Files.delete(semantics);
+        Files.createSymbolicLink(semantics, Path.of("/dev/zero"));
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> InterestModel.load(dir.resolve("m")));
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+    }
 }

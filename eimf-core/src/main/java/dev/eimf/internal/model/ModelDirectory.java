@@ -50,7 +50,9 @@ public final class ModelDirectory {
      */
     public static Optional<Semantics> semantics(Path dir, SavedModel model) throws IOException {
         Path file = (Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent()).resolve(SEMANTICS_FILE);
-        if (!Files.isRegularFile(file)) return Optional.empty();
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        // A link, FIFO or device in its place is refused before anything is read from it.
+        dev.eimf.internal.io.SafeFiles.regularFile(file, "semantics file");
         String want = model.metadata().extra().get(SEMANTICS_SHA256);
         if (want == null || !want.equals(sha256(file))) {
             throw new IllegalArgumentException(file + " was not written with this model (its digest is not the one "
@@ -66,8 +68,11 @@ public final class ModelDirectory {
 
     /** The SHA-256 of a file, in hex. */
     public static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
