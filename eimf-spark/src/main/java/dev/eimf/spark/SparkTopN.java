@@ -89,9 +89,9 @@ public final class SparkTopN {
     public Dataset<Row> interests(Dataset<Row> users) {
         DataType userType = users.schema().apply("user").dataType();
         return encoded(users).flatMap((FlatMapFunction<Row, Row>) r -> {
-            List<List<Float>> v = r.getList(2);
+            List<Object> v = r.getList(2);
             List<Row> out = new ArrayList<>(v.size());
-            for (int k = 0; k < v.size(); k++) out.add(RowFactory.create(r.get(0), k, v.get(k)));
+            for (int k = 0; k < v.size(); k++) out.add(RowFactory.create(r.get(0), k, seq(boxed(floats(v.get(k))))));
             return out.iterator();
         }, Encoders.row(interestsSchema(userType)));
     }
@@ -114,9 +114,11 @@ public final class SparkTopN {
                 for (int b = 0; b < batch.size(); b++) {
                     List<List<Float>> vs = new ArrayList<>(vectors[b].length);
                     for (float[] v : vectors[b]) vs.add(boxed(v));
+                    List<Object> vss = new ArrayList<>(vs.size());
+                    for (List<Float> v : vs) vss.add(seq(v));
                     List<Integer> known = new ArrayList<>();
                     for (int id : batch.get(b).known) known.add(id);
-                    out.add(RowFactory.create(batch.get(b).user, known, vs));
+                    out.add(RowFactory.create(batch.get(b).user, seq(known), seq(vss)));
                 }
             });
             return out.iterator();
@@ -150,9 +152,9 @@ public final class SparkTopN {
             int blk = (int) r.getLong(3);
             int from = (int) ((long) items.length * blk / blocks);
             int to = (int) ((long) items.length * (blk + 1) / blocks);
-            List<List<Float>> vs = r.getList(2);
+            List<Object> vs = r.getList(2);
             float[][] v = new float[vs.size()][];
-            for (int k = 0; k < v.length; k++) v[k] = unboxed(vs.get(k));
+            for (int k = 0; k < v.length; k++) v[k] = floats(vs.get(k));
             List<Integer> kn = r.getList(1);
             int[] known = exclude ? kn.stream().mapToInt(Integer::intValue).toArray() : new int[0];
             List<Row> out = new ArrayList<>(n);
@@ -274,9 +276,17 @@ public final class SparkTopN {
         return out;
     }
 
-    private static float[] unboxed(List<Float> v) {
+    /** Spark's row encoder takes arrays as Scala sequences. */
+    private static scala.collection.Seq<?> seq(List<?> list) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(list);
+    }
+
+    /** An array<float> cell nested in another array: Spark hands it over as a Scala sequence. */
+    private static float[] floats(Object cell) {
+        List<?> v = cell instanceof scala.collection.Seq<?> s ? scala.jdk.javaapi.CollectionConverters.asJava(s)
+                : (List<?>) cell;
         float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) out[i] = v.get(i);
+        for (int i = 0; i < out.length; i++) out[i] = (Float) v.get(i);
         return out;
     }
 }

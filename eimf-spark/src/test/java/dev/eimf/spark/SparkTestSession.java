@@ -15,7 +15,7 @@ final class SparkTestSession {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.ui.enabled", "false")
-                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.default.parallelism", "2")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
