@@ -1,0 +1,292 @@
+package dev.eimf.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import dev.eimf.data.ItemCatalog;
+import dev.eimf.model.InterestModel;
+import dev.eimf.model.ItemEmbeddings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Interests and top-N for every user of a table, with a saved {@link InterestModel}.
+ *
+ * <p>The model directory's path is broadcast and each executor JVM loads the model once (the directory must be
+ * readable at the same path on every executor: a shared file system, or {@code spark-submit --files} of an
+ * archive unpacked there). The item embedding table, read once on the driver, is broadcast. Users run in
+ * batches through the model's batched encoder, once; scoring is blocked as in MLlib's ALS
+ * {@code recommendForAll}: the catalogue is cut into {@code itemBlocks} blocks, the encoded users are crossed
+ * with the block numbers so that each (user, block) pair is scored in its own row of work, each keeps only the
+ * user's best {@code n} of its block, and the per-block lists are merged per user.
+ *
+ * <p>Scores and ranks are those of single-machine serving: {@code score(i) = max_k <v_k, e_i>}, the interest
+ * is the lowest {@code k} attaining it, ties rank the lower internal item id first, and the user's known
+ * history items are excluded unless asked otherwise. Users none of whose history items are in the model's
+ * catalogue get no rows (single-machine serving falls back to popular items for them).
+ *
+ * <p>The users' table has a column {@code user} (any type, copied to the output) and a column
+ * {@code history}: an array of string (item ids as in the data) or of int (internal ids of the model's
+ * catalogue, as {@link SparkPreprocessor} numbers them when the model was trained on that dataset).
+ */
+public final class SparkTopN {
+    private static final int USER_BATCH = 256;
+
+    private final SparkSession spark;
+    private final String modelDir;
+    private final int itemBlocks;
+    private final boolean excludeHistory;
+
+    /**
+     * @param spark          the session
+     * @param modelDir       a directory written by {@link InterestModel#save}, at the same path on every executor
+     * @param itemBlocks     blocks the catalogue is cut into (1 or more)
+     * @param excludeHistory whether a user's known history items are left out of their list
+     */
+    public SparkTopN(SparkSession spark, String modelDir, int itemBlocks, boolean excludeHistory) {
+        this.spark = Objects.requireNonNull(spark, "spark");
+        this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
+        if (itemBlocks < 1) throw new IllegalArgumentException("itemBlocks must be >= 1, got " + itemBlocks);
+        this.itemBlocks = itemBlocks;
+        this.excludeHistory = excludeHistory;
+    }
+
+    /** Schema of {@link #interests}: user, interest (0..K-1), vector (array of float). */
+    public static StructType interestsSchema(DataType user) {
+        return new StructType().add("user", user, false).add("interest", DataTypes.IntegerType, false)
+                .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+    }
+
+    /** Schema of {@link #topN}: user, rank (1-based), item (id as in the data), score, interest. */
+    public static StructType topNSchema(DataType user) {
+        return new StructType().add("user", user, false).add("rank", DataTypes.IntegerType, false)
+                .add("item", DataTypes.StringType, false).add("score", DataTypes.FloatType, false)
+                .add("interest", DataTypes.IntegerType, false);
+    }
+
+    /** Every user's K interest vectors: rows (user, interest, vector). */
+    public Dataset<Row> interests(Dataset<Row> users) {
+        DataType userType = users.schema().apply("user").dataType();
+        return encoded(users).flatMap((FlatMapFunction<Row, Row>) r -> {
+            List<Object> v = r.getList(2);
+            List<Row> out = new ArrayList<>(v.size());
+            for (int k = 0; k < v.size(); k++) out.add(RowFactory.create(r.get(0), k, seq(boxed(floats(v.get(k))))));
+            return out.iterator();
+        }, Encoders.row(interestsSchema(userType)));
+    }
+
+    /**
+     * Users through the model's batched encoder, once: rows (user, known, vectors) with the known history in
+     * internal ids and the K interest vectors.
+     */
+    private Dataset<Row> encoded(Dataset<Row> users) {
+        DataType userType = users.schema().apply("user").dataType();
+        boolean internal = historyIsInternal(users);
+        Broadcast<String> dir = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelDir);
+        StructType schema = new StructType().add("user", userType, false)
+                .add("known", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+                .add("vectors", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false), false);
+        MapPartitionsFunction<Row, Row> f = it -> {
+            InterestModel model = ModelCache.get(dir.value());
+            List<Row> out = new ArrayList<>();
+            forEachBatch(model, it, internal, (batch, vectors) -> {
+                for (int b = 0; b < batch.size(); b++) {
+                    List<List<Float>> vs = new ArrayList<>(vectors[b].length);
+                    for (float[] v : vectors[b]) vs.add(boxed(v));
+                    List<Object> vss = new ArrayList<>(vs.size());
+                    for (List<Float> v : vs) vss.add(seq(v));
+                    List<Integer> known = new ArrayList<>();
+                    for (int id : batch.get(b).known) known.add(id);
+                    out.add(RowFactory.create(batch.get(b).user, seq(known), seq(vss)));
+                }
+            });
+            return out.iterator();
+        };
+        return users.select("user", "history").mapPartitions(f, Encoders.row(schema));
+    }
+
+    /** Every user's top {@code n}: rows (user, rank, item, score, interest). */
+    public Dataset<Row> topN(Dataset<Row> users, int n) {
+        if (n < 1) throw new IllegalArgumentException("n must be positive, got " + n);
+        DataType userType = users.schema().apply("user").dataType();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        InterestModel driverModel = ModelCache.get(modelDir);
+        float[][] embeddings = driverModel.itemEmbeddings().vectors();
+        Broadcast<float[][]> table = jsc.broadcast(embeddings);
+        ItemCatalog catalog = driverModel.catalog();
+        String[] ids = new String[catalog.size() + 1];
+        for (int i = 1; i <= catalog.size(); i++) ids[i] = catalog.externalId(i);
+        Broadcast<String[]> names = jsc.broadcast(ids);
+        int blocks = Math.min(itemBlocks, Math.max(1, embeddings.length));
+        boolean exclude = excludeHistory;
+
+        Dataset<Row> enc = encoded(users);
+        Dataset<Row> work = blocks == 1 ? enc.withColumn("blk", functions.lit(0L))
+                : enc.crossJoin(spark.range(blocks).withColumnRenamed("id", "blk"));
+        StructType candidate = new StructType().add("user", userType, false).add("rank", DataTypes.IntegerType, false)
+                .add("iid", DataTypes.IntegerType, false).add("score", DataTypes.FloatType, false)
+                .add("interest", DataTypes.IntegerType, false);
+        Dataset<Row> candidates = work.flatMap((FlatMapFunction<Row, Row>) r -> {
+            float[][] items = table.value();
+            int blk = (int) r.getLong(3);
+            int from = (int) ((long) items.length * blk / blocks);
+            int to = (int) ((long) items.length * (blk + 1) / blocks);
+            List<Object> vs = r.getList(2);
+            float[][] v = new float[vs.size()][];
+            for (int k = 0; k < v.length; k++) v[k] = floats(vs.get(k));
+            List<Integer> kn = r.getList(1);
+            int[] known = exclude ? kn.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+            List<Row> out = new ArrayList<>(n);
+            int rank = 1;
+            for (Scored s : blockTop(v, items, from, to, n, known)) {
+                out.add(RowFactory.create(r.get(0), rank++, s.id, s.score, s.interest));
+            }
+            return out.iterator();
+        }, Encoders.row(candidate));
+        if (blocks > 1) {
+            // Merge the per-block lists in the order used within a block: score, then the lower id.
+            candidates = candidates.withColumn("rank", row_number().over(
+                    Window.partitionBy("user").orderBy(col("score").desc(), col("iid").asc())))
+                    .filter(col("rank").leq(n));
+        }
+        return candidates.select("user", "rank", "iid", "score", "interest").map(
+                (MapFunction<Row, Row>) r -> RowFactory.create(r.get(0), r.getInt(1),
+                        names.value()[r.getInt(2)], r.getFloat(3), r.getInt(4)),
+                Encoders.row(topNSchema(userType)));
+    }
+
+    private static boolean historyIsInternal(Dataset<Row> users) {
+        DataType t = users.schema().apply("history").dataType();
+        if (!(t instanceof ArrayType a)) {
+            throw new IllegalArgumentException("column history must be an array, got " + t.simpleString());
+        }
+        if (a.elementType().equals(DataTypes.StringType)) return false;
+        if (a.elementType().equals(DataTypes.IntegerType)) return true;
+        throw new IllegalArgumentException("column history must be an array of string or int, got " + t.simpleString());
+    }
+
+    /** A user with the known history in internal ids. */
+    private record UserRow(Object user, List<String> history, int[] known) {}
+
+    private interface BatchSink {
+        void accept(List<UserRow> batch, float[][][] interests);
+    }
+
+    /** Runs the model's batched encoder over the users with at least one known history item. */
+    private static void forEachBatch(InterestModel model, Iterator<Row> rows, boolean internal, BatchSink sink) {
+        ItemCatalog catalog = model.catalog();
+        List<UserRow> batch = new ArrayList<>(USER_BATCH);
+        while (true) {
+            boolean more = rows.hasNext();
+            if (more) {
+                Row r = rows.next();
+                List<Object> h = r.getList(1);
+                List<String> names = new ArrayList<>(h.size());
+                int[] known = new int[h.size()];
+                int m = 0;
+                for (Object o : h) {
+                    if (internal) {
+                        int id = (Integer) o;
+                        if (id < 1 || id > catalog.size()) continue;
+                        names.add(catalog.externalId(id));
+                        known[m++] = id;
+                    } else {
+                        Optional<Integer> id = catalog.internalId((String) o);
+                        if (id.isEmpty()) continue;
+                        names.add((String) o);
+                        known[m++] = id.get();
+                    }
+                }
+                if (m > 0) batch.add(new UserRow(r.get(0), names, Arrays.copyOf(known, m)));
+            }
+            if (!batch.isEmpty() && (batch.size() == USER_BATCH || !more)) {
+                List<List<String>> histories = new ArrayList<>(batch.size());
+                for (UserRow u : batch) histories.add(u.history);
+                sink.accept(batch, model.interestsAll(histories).toArray(float[][][]::new));
+                batch = new ArrayList<>(USER_BATCH);
+            }
+            if (!more) return;
+        }
+    }
+
+    private record Scored(int id, float score, int interest) {}
+
+    /**
+     * The best {@code n} of items {@code from..to-1} (rows of the embedding table; internal id = row + 1) for one
+     * user's interests, best first, excluding {@code known} (internal ids).
+     */
+    static List<Scored> blockTop(float[][] interests, float[][] items, int from, int to, int n, int[] known) {
+        int[] excluded = known.clone();
+        Arrays.sort(excluded);
+        // Min-heap on (score, -id): its head is the worst kept candidate.
+        PriorityQueue<Scored> heap = new PriorityQueue<>(n + 1, (a, b) -> a.score != b.score
+                ? Float.compare(a.score, b.score) : Integer.compare(b.id, a.id));
+        int d = items.length == 0 ? 0 : items[0].length;
+        for (int row = from; row < to; row++) {
+            int id = row + 1;
+            if (Arrays.binarySearch(excluded, id) >= 0) continue;
+            float[] e = items[row];
+            float best = Float.NEGATIVE_INFINITY;
+            int arg = 0;
+            for (int k = 0; k < interests.length; k++) {
+                float[] v = interests[k];
+                float s = 0f;
+                for (int j = 0; j < d; j++) s += v[j] * e[j];
+                if (s > best) { best = s; arg = k; }
+            }
+            if (heap.size() < n) {
+                heap.add(new Scored(id, best, arg));
+            } else {
+                Scored worst = heap.peek();
+                if (best > worst.score || (best == worst.score && id < worst.id)) {
+                    heap.poll();
+                    heap.add(new Scored(id, best, arg));
+                }
+            }
+        }
+        List<Scored> out = new ArrayList<>(heap);
+        out.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.id, b.id));
+        return out;
+    }
+
+    private static List<Float> boxed(float[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (float x : v) out.add(x);
+        return out;
+    }
+
+    /** Spark's row encoder takes arrays as Scala sequences. */
+    private static scala.collection.Seq<?> seq(List<?> list) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(list);
+    }
+
+    /** An array<float> cell nested in another array: Spark hands it over as a Scala sequence. */
+    private static float[] floats(Object cell) {
+        List<?> v = cell instanceof scala.collection.Seq<?> s ? scala.jdk.javaapi.CollectionConverters.asJava(s)
+                : (List<?>) cell;
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) out[i] = (Float) v.get(i);
+        return out;
+    }
+}
