@@ -110,14 +110,7 @@ public final class LangChain4jTextEncoder implements TextEncoder {
         if (texts.isEmpty()) {
             return List.of();
         }
-        List<TextSegment> segments = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            String t = texts.get(i);
-            if (t == null || t.isBlank()) {
-                throw new IllegalArgumentException("texts[" + i + "] is " + (t == null ? "null" : "blank"));
-            }
-            segments.add(TextSegment.from(t));
-        }
+        List<TextSegment> segments = segments(texts);
         Response<List<Embedding>> response;
         try {
             response = model.embedAll(segments);
@@ -145,5 +138,18 @@ public final class LangChain4jTextEncoder implements TextEncoder {
     @Override
     public String toString() {
         return "LangChain4jTextEncoder{" + name() + '}';
+    }
+
+    /** The texts as LangChain4j segments; a null or blank text is refused by index, since it has nothing to embed. */
+    static List<TextSegment> segments(List<String> texts) {
+        List<TextSegment> segments = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            if (t == null || t.isBlank()) {
+                throw new IllegalArgumentException("texts[" + i + "] is " + (t == null ? "null" : "blank"));
+            }
+            segments.add(TextSegment.from(t));
+        }
+        return segments;
     }
 }

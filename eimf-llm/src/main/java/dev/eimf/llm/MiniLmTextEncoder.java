@@ -2,7 +2,6 @@ package dev.eimf.llm;
 
 import dev.eimf.esim.TextEncoder;
 import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,15 +73,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
         if (texts.isEmpty()) {
             return List.of();
         }
-        List<TextSegment> segments = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            String t = texts.get(i);
-            if (t == null || t.isBlank()) {
-                throw new IllegalArgumentException("texts[" + i + "] is " + (t == null ? "null" : "blank"));
-            }
-            segments.add(TextSegment.from(t));
-        }
-        List<Embedding> embeddings = model.embedAll(segments).content();
+        List<Embedding> embeddings = model.embedAll(LangChain4jTextEncoder.segments(texts)).content();
         if (embeddings.size() != texts.size()) {
             throw new IllegalStateException("MiniLM returned " + embeddings.size() + " vectors for "
                     + texts.size() + " texts");
