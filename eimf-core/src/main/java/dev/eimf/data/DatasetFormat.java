@@ -1,5 +1,10 @@
 package dev.eimf.data;
 
+import dev.eimf.internal.data.CsvLoader;
+import dev.eimf.internal.data.DatasetLoader;
+import dev.eimf.internal.data.MovieLensLoader;
+import dev.eimf.internal.data.RecBoleLoader;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
@@ -7,15 +12,15 @@ import java.nio.file.Path;
 
 /** The on-disk formats the SDK reads, each with its loader. */
 public enum DatasetFormat {
-    /** GroupLens MovieLens, any release (see {@link MovieLensLoader}). */
+    /** GroupLens MovieLens, any release . */
     MOVIELENS,
-    /** RecBole atomic files {@code NAME.inter} / {@code NAME.item} (see {@link RecBoleLoader}). */
+    /** RecBole atomic files {@code NAME.inter} / {@code NAME.item} . */
     RECBOLE,
-    /** Plain {@code interactions.csv} / {@code items.csv} (see {@link CsvLoader}). */
+    /** Plain {@code interactions.csv} / {@code items.csv} . */
     CSV;
 
-    /** A new loader for this format. */
-    public DatasetLoader loader() {
+    /** A new loader for this format (the loaders are the engine's; {@link DatasetLoaders} is the way in). */
+    DatasetLoader loader() {
         return switch (this) {
             case MOVIELENS -> new MovieLensLoader();
             case RECBOLE -> new RecBoleLoader();

@@ -1,5 +1,7 @@
 package dev.eimf.data;
 
+import dev.eimf.internal.data.DatasetLoader;
+
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.eimf.internal.synth;
 
-import dev.eimf.data.CsvLoader;
+import dev.eimf.internal.data.CsvLoader;
 import dev.eimf.data.DatasetFormat;
 
 import java.io.BufferedWriter;

@@ -1,4 +1,7 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
+
+import dev.eimf.data.DataFormatException;
+import dev.eimf.data.LoadOptions;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,6 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
+
+import dev.eimf.data.DataFormatException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

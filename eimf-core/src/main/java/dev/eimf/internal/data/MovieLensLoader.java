@@ -1,7 +1,14 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
 
-import dev.eimf.data.LoadSupport.InteractionBuffer;
-import dev.eimf.data.LoadSupport.Problems;
+import dev.eimf.data.DataFormatException;
+import dev.eimf.data.Interaction;
+import dev.eimf.data.ItemInfo;
+import dev.eimf.data.LoadOptions;
+import dev.eimf.data.Preprocessor;
+import dev.eimf.data.RawData;
+
+import dev.eimf.internal.data.LoadSupport.InteractionBuffer;
+import dev.eimf.internal.data.LoadSupport.Problems;
 
 import java.io.IOException;
 import java.io.Reader;

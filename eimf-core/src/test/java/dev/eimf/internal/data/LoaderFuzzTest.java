@@ -1,4 +1,10 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
+
+import dev.eimf.data.DataFormatException;
+import dev.eimf.data.Interaction;
+import dev.eimf.data.ItemInfo;
+import dev.eimf.data.LoadOptions;
+import dev.eimf.data.RawData;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,9 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
+
+import dev.eimf.data.DataFormatException;
+import dev.eimf.data.Interaction;
+import dev.eimf.data.LoadOptions;
+import dev.eimf.data.RawData;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static dev.eimf.data.TestFiles.write;
+import static dev.eimf.internal.data.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,6 +1,11 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
 
-import static dev.eimf.data.TestFiles.write;
+import dev.eimf.data.DataFormatException;
+import dev.eimf.data.Interaction;
+import dev.eimf.data.LoadOptions;
+import dev.eimf.data.RawData;
+
+import static dev.eimf.internal.data.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,14 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes small test files. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {}
 
-    static Path write(Path dir, String name, String text) {
+    public static Path write(Path dir, String name, String text) {
         return write(dir, name, text, StandardCharsets.UTF_8);
     }
 
-    static Path write(Path dir, String name, String text, Charset cs) {
+    public static Path write(Path dir, String name, String text, Charset cs) {
         try {
             return Files.write(dir.resolve(name), text.getBytes(cs));
         } catch (IOException e) {

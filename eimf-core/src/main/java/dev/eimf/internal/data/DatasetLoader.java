@@ -1,4 +1,8 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
+
+import dev.eimf.data.DataFormatException;
+import dev.eimf.data.LoadOptions;
+import dev.eimf.data.RawData;
 
 import java.io.IOException;
 import java.nio.file.Path;

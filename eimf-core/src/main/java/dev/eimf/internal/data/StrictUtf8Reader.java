@@ -1,4 +1,4 @@
-package dev.eimf.data;
+package dev.eimf.internal.data;
 
 import java.io.IOException;
 import java.io.InputStream;
