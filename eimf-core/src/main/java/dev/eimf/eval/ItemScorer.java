@@ -39,13 +39,18 @@ public interface ItemScorer {
 
     /**
      * Scores every item under each interest separately; {@link #score} is their maximum. The default, for
-     * a scorer of one interest, calls {@link #scoreBatch}.
+     * a scorer of one interest, calls {@link #scoreBatch}; a scorer that reports more than one interest
+     * must override it.
      *
      * @param histories histories, oldest item first
      * @param out       {@code out[h][k]} receives history h's scores under interest k; {@code numInterests()}
      *                  rows per history, each of length item table size
      */
     default void scoreInterestsBatch(int[][] histories, float[][][] out) {
+        if (numInterests() != 1) {
+            throw new UnsupportedOperationException(getClass().getName() + " reports " + numInterests()
+                    + " interests but does not score them separately (scoreInterestsBatch)");
+        }
         float[][] rows = new float[histories.length][];
         for (int i = 0; i < histories.length; i++) {
             rows[i] = out[i][0];

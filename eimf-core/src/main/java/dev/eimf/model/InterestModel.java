@@ -318,22 +318,7 @@ public final class InterestModel implements ItemScorer {
     /** Scores every internal item id under each interest: {@code out[h][k][i] = <v_k, e_i>}. */
     @Override
     public void scoreInterestsBatch(int[][] histories, float[][][] out) {
-        float[][][] interests = saved.interestsBatch(histories);
-        float[][] t = table();
-        dev.eimf.internal.tensor.Parallel.forRange(histories.length, 1, (from, to) -> {
-            for (int h = from; h < to; h++) {
-                for (int k = 0; k < interests[h].length; k++) {
-                    float[] v = interests[h][k];
-                    float[] row = out[h][k];
-                    for (int i = 1; i < t.length; i++) {
-                        float[] e = t[i];
-                        float s = 0;
-                        for (int j = 0; j < v.length; j++) s += v[j] * e[j];
-                        row[i] = s;
-                    }
-                }
-            }
-        });
+        saved.scoreInterestsBatch(histories, out);
     }
 
     /** The items' categories by {@link ItemCategories#of(ItemCatalog)}, the unit of {@link RecommendRequest#diversity()}. */

@@ -25,6 +25,23 @@ class DiverseRecommendTest {
     }
 
     @Test
+    void perInterestScoresHaveTheServingScoreAsTheirMaximum() throws Exception {
+        InterestModel m = model();
+        int[][] histories = {{1, 5, 9, 2}, {3}, {7, 8, 10, 11, 12}};
+        float[][] plain = new float[3][m.catalog().tableSize()];
+        m.scoreBatch(histories, plain);
+        float[][][] split = new float[3][m.numInterests()][m.catalog().tableSize()];
+        m.scoreInterestsBatch(histories, split);
+        for (int h = 0; h < 3; h++) {
+            for (int i = 1; i < plain[h].length; i++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (float[] row : split[h]) max = Math.max(max, row[i]);
+                assertEquals(plain[h][i], max, 0f);
+            }
+        }
+    }
+
+    @Test
     void lambdaZeroIsTodaysRankingAndALargeOneMixesCategories() throws Exception {
         InterestModel m = model();
         RecommendationList today = m.recommend(RecommendRequest.builder(HISTORY).n(8).build());
