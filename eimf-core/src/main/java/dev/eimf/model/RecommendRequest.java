@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param unknownItems   what to do with history ids the model does not know (default {@link UnknownItems#SKIP})
  * @param diversity      lambda of ComiRec's controllable diversity, {@code >= 0} (default 0, the ranking by score):
  *                       each interest proposes its top n items and n of them are picked greedily by score plus
- *                       lambda per picked item of another category ({@link dev.eimf.data.ItemCategories#of(
- *                       dev.eimf.data.ItemCatalog)}; {@code docs/METHOD.md}, section 3.8)
+ *                       lambda per picked item of another category (categories by
+ *                       {@link InterestModel#categories()}; {@code docs/METHOD.md}, section 3.8)
  */
 public record RecommendRequest(List<String> history, int n, boolean excludeHistory, ItemFilter filter,
                                UnknownItems unknownItems, double diversity) {
