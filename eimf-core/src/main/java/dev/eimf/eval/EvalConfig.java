@@ -13,17 +13,25 @@ import java.util.Objects;
  *                       true). ComiRec's own evaluation does not remove them; with removal a target
  *                       that repeats a history item cannot be hit.
  * @param batchSize      histories per {@link ItemScorer#scoreBatch} call (default 256)
+ * @param diversity      lambda of ComiRec's controllable diversity ({@code docs/METHOD.md}, section 3.8):
+ *                       each ranking picks its N items greedily by relevance plus lambda per already picked
+ *                       item of another category (default 0: the plain ranking by score). A value above 0
+ *                       needs an {@link Evaluator} given {@link dev.eimf.data.ItemCategories}.
  */
-public record EvalConfig(List<Integer> cutoffs, NdcgVariant ndcgVariant, boolean excludeHistory, int batchSize) {
+public record EvalConfig(List<Integer> cutoffs, NdcgVariant ndcgVariant, boolean excludeHistory, int batchSize,
+                         double diversity) {
     public EvalConfig {
         cutoffs = Arrays.stream(Metrics.validCutoffs(cutoffs)).boxed().toList();
         Objects.requireNonNull(ndcgVariant, "ndcgVariant");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
+        if (!(diversity >= 0) || Double.isInfinite(diversity)) {
+            throw new IllegalArgumentException("diversity must be finite and >= 0, got " + diversity);
+        }
     }
 
-    /** The defaults: cut-offs 20 and 50, standard NDCG, history excluded, batches of 256. */
+    /** The defaults: cut-offs 20 and 50, standard NDCG, history excluded, batches of 256, no diversity. */
     public static EvalConfig defaults() {
         return builder().build();
     }
@@ -44,6 +52,7 @@ public record EvalConfig(List<Integer> cutoffs, NdcgVariant ndcgVariant, boolean
         private NdcgVariant ndcgVariant = NdcgVariant.STANDARD;
         private boolean excludeHistory = true;
         private int batchSize = 256;
+        private double diversity = 0;
 
         private Builder() {
         }
@@ -69,9 +78,12 @@ public record EvalConfig(List<Integer> cutoffs, NdcgVariant ndcgVariant, boolean
         /** Histories per scoring batch. */
         public Builder batchSize(int v) { this.batchSize = v; return this; }
 
+        /** Lambda of the controllable diversity, {@code >= 0} (default 0: ranking by score alone). */
+        public Builder diversity(double lambda) { this.diversity = lambda; return this; }
+
         /** Validates and builds. */
         public EvalConfig build() {
-            return new EvalConfig(cutoffs, ndcgVariant, excludeHistory, batchSize);
+            return new EvalConfig(cutoffs, ndcgVariant, excludeHistory, batchSize, diversity);
         }
     }
 }

@@ -1,8 +1,12 @@
 package dev.eimf.eval;
 
+import dev.eimf.data.ItemCategories;
+import dev.eimf.internal.eval.DiverseSelection;
 import dev.eimf.internal.eval.TopN;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +17,51 @@ import java.util.Objects;
  * each case's history items, takes the top {@code max(cut-offs)} items with {@link TopN} and
  * averages {@link Metrics} over the cases.
  *
+ * <p>Given {@link ItemCategories}, it also computes Diversity@N ({@link Metrics#diversity}, keys
+ * {@code diversity@N}) and can rank with ComiRec's controllable diversity ({@link EvalConfig#diversity()}):
+ * each interest of the scorer proposes its top N items (a scorer of one interest, such as a baseline, its
+ * top 4N, the pool of a four-interest model), and N of them are picked greedily by
+ * {@code f(i) + lambda * (picked items of another category)}, with {@code f(i)} the item's score
+ * ({@code docs/METHOD.md}, section 3.8). With lambda 0 the ranking is the plain one.
+ *
  * <p>Thread-safe (it holds only its immutable config; every call allocates its own buffers; the
  * scorer is called from the calling thread only) and deterministic: ties rank the lower item id
  * first and sums run in case order.
  */
 public final class Evaluator {
+    /** Candidates per cut-off for a scorer of one interest: the pool a four-interest model proposes. */
+    private static final int SINGLE_INTEREST_POOL = 4;
+    /** Histories per batch of the diversified ranking, which holds K score rows per history. */
+    private static final int DIVERSE_BATCH = 32;
+
     private final EvalConfig config;
     private final Metrics metrics;
+    private final ItemCategories categories;
 
-    /** @param config the evaluation settings */
+    /**
+     * @param config the evaluation settings, without diversity ({@link EvalConfig#diversity()} 0)
+     * @throws IllegalArgumentException when the config asks for diversity, which needs categories
+     */
     public Evaluator(EvalConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * An evaluator that also reports Diversity@N and can rank with controllable diversity.
+     *
+     * @param config     the evaluation settings
+     * @param categories the items' categories ({@link ItemCategories#of(dev.eimf.data.ItemCatalog)}), over
+     *                   the same items as the evaluated splits; null for none
+     * @throws IllegalArgumentException when the config asks for diversity and there are no categories
+     */
+    public Evaluator(EvalConfig config, ItemCategories categories) {
         this.config = Objects.requireNonNull(config, "config");
         this.metrics = new Metrics(config.cutoffs(), config.ndcgVariant());
+        this.categories = categories;
+        if (config.diversity() > 0 && categories == null) {
+            throw new IllegalArgumentException("diversity " + config.diversity()
+                    + " needs the items' categories: new Evaluator(config, ItemCategories.of(catalog))");
+        }
     }
 
     /** An evaluator with {@link EvalConfig#defaults()}. */
@@ -69,24 +106,24 @@ public final class Evaluator {
             checkIds(c.history(), numItems, "history", c.user());
             checkIds(c.targets(), numItems, "targets", c.user());
         }
-        List<String> keys = metrics.keys();
+        checkCategories(numItems);
+        List<String> keys = new ArrayList<>(metrics.keys());
+        int base = keys.size();
+        if (categories != null) {
+            for (int c : config.cutoffs()) {
+                keys.add(Metrics.DIVERSITY + "@" + c);
+            }
+        }
         double[] sums = new double[keys.size()];
         int n = config.maxCutoff();
-        int batch = Math.min(config.batchSize(), cases.size());
-        float[][] rows = new float[batch][numItems + 1];
-        for (int from = 0; from < cases.size(); from += batch) {
-            int to = Math.min(cases.size(), from + batch);
-            int[][] histories = new int[to - from][];
-            for (int i = from; i < to; i++) {
-                histories[i - from] = cases.get(i).history();
+        int[][] ranked = topN(scorer, numItems, cases.stream().map(EvalCase::history).toArray(int[][]::new), n);
+        for (int i = 0; i < cases.size(); i++) {
+            double[] v = metrics.compute(ranked[i], cases.get(i).targets());
+            for (int k = 0; k < base; k++) {
+                sums[k] += v[k];
             }
-            float[][] out = score(scorer, histories, rows);
-            for (int i = from; i < to; i++) {
-                int[] ranked = rank(out[i - from], histories[i - from], n);
-                double[] v = metrics.compute(ranked, cases.get(i).targets());
-                for (int k = 0; k < sums.length; k++) {
-                    sums[k] += v[k];
-                }
+            for (int k = base; k < sums.length; k++) {
+                sums[k] += Metrics.diversity(ranked[i], config.cutoffs().get(k - base), categories::id);
             }
         }
         Map<String, Double> values = new LinkedHashMap<>();
@@ -127,9 +164,13 @@ public final class Evaluator {
         for (int[] h : histories) {
             checkIds(h, numItems, "history", -1);
         }
+        checkCategories(numItems);
         int[][] result = new int[histories.length][];
         if (histories.length == 0) {
             return result;
+        }
+        if (config.diversity() > 0) {
+            return topNDiverse(scorer, numItems, histories, n);
         }
         int batch = Math.min(config.batchSize(), histories.length);
         float[][] rows = new float[batch][numItems + 1];
@@ -142,6 +183,55 @@ public final class Evaluator {
             }
         }
         return result;
+    }
+
+    private int[][] topNDiverse(ItemScorer scorer, int numItems, int[][] histories, int n) {
+        int k = Math.max(1, scorer.numInterests());
+        int perInterest = k == 1 ? SINGLE_INTEREST_POOL * n : n;
+        int[][] result = new int[histories.length][];
+        int batch = Math.min(Math.min(config.batchSize(), DIVERSE_BATCH), histories.length);
+        for (int from = 0; from < histories.length; from += batch) {
+            int to = Math.min(histories.length, from + batch);
+            float[][][] rows = new float[to - from][k][numItems + 1];
+            scorer.scoreInterestsBatch(Arrays.copyOfRange(histories, from, to), rows);
+            for (int h = from; h < to; h++) {
+                result[h] = diverse(rows[h - from], histories[h], perInterest, n);
+            }
+        }
+        return result;
+    }
+
+    /** One history: each interest's top candidates, f = the maximum over interests, greedy selection. */
+    private int[] diverse(float[][] byInterest, int[] history, int perInterest, int n) {
+        int items = byInterest[0].length;
+        float[] f = new float[items];
+        Arrays.fill(f, Float.NEGATIVE_INFINITY);
+        for (float[] row : byInterest) {
+            for (int i = 1; i < items; i++) {
+                f[i] = Math.max(f[i], row[i]);
+            }
+        }
+        LinkedHashSet<Integer> pool = new LinkedHashSet<>();
+        for (float[] row : byInterest) {
+            for (int id : rank(row, history, perInterest)) {
+                pool.add(id);
+            }
+        }
+        int[] ids = pool.stream().mapToInt(Integer::intValue).toArray();
+        // Descending f, ties to the lower id: the order TopN ranks in, so lambda 0 would keep the plain ranking.
+        int[] ordered = TopN.select(f, ids, ids.length, ids.length);
+        double[] fs = new double[ordered.length];
+        for (int c = 0; c < ordered.length; c++) {
+            fs[c] = f[ordered[c]];
+        }
+        return DiverseSelection.select(ordered, fs, categories::id, n, config.diversity());
+    }
+
+    private void checkCategories(int numItems) {
+        if (categories != null && categories.size() != numItems) {
+            throw new IllegalArgumentException("the categories cover " + categories.size() + " items but the cases have "
+                    + numItems + ": categories must come from the evaluated dataset's catalogue");
+        }
     }
 
     private static float[][] score(ItemScorer scorer, int[][] histories, float[][] rows) {

@@ -29,6 +29,8 @@ public final class Metrics {
     public static final String NDCG = "ndcg";
     /** Name prefix of the hit-rate metric. */
     public static final String HITRATE = "hitrate";
+    /** Name prefix of the diversity metric ({@link #diversity}). */
+    public static final String DIVERSITY = "diversity";
 
     private final int[] cutoffs;
     private final NdcgVariant variant;
@@ -86,6 +88,38 @@ public final class Metrics {
     /** The NDCG variant. */
     public NdcgVariant variant() {
         return variant;
+    }
+
+    /**
+     * Diversity@N of one ranking: the share of pairs among its first N items whose categories differ
+     * ({@code differing pairs / (m (m - 1) / 2)} with m = min(N, ranking length)); 0 when fewer than two
+     * items are ranked. Categories come from {@link dev.eimf.data.ItemCategories#id}, so an item without a
+     * category differs from every other.
+     *
+     * @param ranked   item ids, best first
+     * @param n        the cut-off N, positive
+     * @param category category number of an item id
+     * @return a value in [0, 1]
+     */
+    public static double diversity(int[] ranked, int n, java.util.function.IntUnaryOperator category) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be positive, got " + n);
+        }
+        int m = Math.min(n, ranked.length);
+        if (m < 2) {
+            return 0.0;
+        }
+        int[] c = new int[m];
+        for (int i = 0; i < m; i++) {
+            c[i] = category.applyAsInt(ranked[i]);
+        }
+        long differ = 0;
+        for (int a = 0; a < m; a++) {
+            for (int b = a + 1; b < m; b++) {
+                if (c[a] != c[b]) differ++;
+            }
+        }
+        return differ / (m * (m - 1) / 2.0);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.eimf.backbone.BackboneConfig;
 import dev.eimf.data.ItemCatalog;
+import dev.eimf.data.ItemCategories;
 import dev.eimf.data.ItemInfo;
 import dev.eimf.eval.ItemScorer;
 import dev.eimf.internal.model.ModelAccess;
@@ -13,6 +14,7 @@ import dev.eimf.internal.model.ModelStore;
 import dev.eimf.internal.model.SavedModel;
 import dev.eimf.internal.pipeline.InterestExplainer;
 import dev.eimf.internal.pipeline.Semantics;
+import dev.eimf.internal.serve.DiverseRanking;
 import dev.eimf.internal.serve.ItemIndex;
 import dev.eimf.internal.serve.ScoredItem;
 import java.io.IOException;
@@ -79,6 +81,7 @@ public final class InterestModel implements ItemScorer {
     private volatile float[][] table;
     private volatile ItemIndex index;
     private volatile InterestExplainer explainer;
+    private volatile ItemCategories categories;
 
     private InterestModel(SavedModel saved, Optional<Semantics> semantics) {
         this.saved = Objects.requireNonNull(saved, "saved");
@@ -193,11 +196,32 @@ public final class InterestModel implements ItemScorer {
             known[i] = known(r.history(), r.unknownItems(), "requests[" + i + "].history");
             if (known[i].ids.length > 0) {
                 personal.add(i);
-                maxN = Math.max(maxN, r.n());
+                if (r.diversity() == 0) maxN = Math.max(maxN, r.n());
             }
         }
         List<RecommendationList> out = new ArrayList<>(u);
         for (int i = 0; i < u; i++) out.add(null);
+        // Diversified requests rank one by one: each has its own lambda and candidate pool.
+        List<Integer> diverse = personal.stream().filter(i -> requests.get(i).diversity() > 0).toList();
+        personal.removeAll(diverse);
+        if (!diverse.isEmpty()) {
+            int[][] histories = new int[diverse.size()][];
+            for (int p = 0; p < histories.length; p++) histories[p] = known[diverse.get(p)].ids;
+            float[][][] interests = saved.interestsBatch(histories);
+            ItemCategories c = categories();
+            for (int p = 0; p < histories.length; p++) {
+                int i = diverse.get(p);
+                RecommendRequest r = requests.get(i);
+                List<ScoredItem> t = DiverseRanking.rank(index(), table(), interests[p], exclusion(r, histories[p]),
+                        r.n(), c::id, r.diversity());
+                List<Recommendation> items = new ArrayList<>();
+                for (int rank = 0; rank < t.size(); rank++) {
+                    ScoredItem s = t.get(rank);
+                    items.add(named(rank + 1, s.itemId(), s.score(), s.interest()));
+                }
+                out.set(i, new RecommendationList(items, known[i].unknown, false));
+            }
+        }
         if (!personal.isEmpty()) {
             int[][] histories = new int[personal.size()][];
             IntPredicate[] excluded = new IntPredicate[personal.size()];
@@ -296,6 +320,22 @@ public final class InterestModel implements ItemScorer {
     @Override
     public void scoreBatch(int[][] histories, float[][] out) {
         saved.scoreBatch(histories, out);
+    }
+
+    /** Scores every internal item id under each interest: {@code out[h][k][i] = <v_k, e_i>}. */
+    @Override
+    public void scoreInterestsBatch(int[][] histories, float[][][] out) {
+        saved.scoreInterestsBatch(histories, out);
+    }
+
+    /** The items' categories by {@link ItemCategories#of(ItemCatalog)}, the unit of {@link RecommendRequest#diversity()}. */
+    public ItemCategories categories() {
+        ItemCategories c = categories;
+        if (c == null) {
+            c = ItemCategories.of(catalog);
+            categories = c;
+        }
+        return c;
     }
 
     @Override

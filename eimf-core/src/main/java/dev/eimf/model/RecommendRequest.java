@@ -13,15 +13,22 @@ import java.util.Objects;
  * @param excludeHistory leave out the history's own items (default true)
  * @param filter         which items may be recommended (default all)
  * @param unknownItems   what to do with history ids the model does not know (default {@link UnknownItems#SKIP})
+ * @param diversity      lambda of ComiRec's controllable diversity, {@code >= 0} (default 0, the ranking by score):
+ *                       each interest proposes its top n items and n of them are picked greedily by score plus
+ *                       lambda per picked item of another category (categories by
+ *                       {@link InterestModel#categories()}; {@code docs/METHOD.md}, section 3.8)
  */
 public record RecommendRequest(List<String> history, int n, boolean excludeHistory, ItemFilter filter,
-                               UnknownItems unknownItems) {
+                               UnknownItems unknownItems, double diversity) {
     /** Validates and copies. */
     public RecommendRequest {
         history = List.copyOf(history);
         if (n < 0) throw new IllegalArgumentException("n must be >= 0, got " + n);
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(unknownItems, "unknownItems");
+        if (!(diversity >= 0) || Double.isInfinite(diversity)) {
+            throw new IllegalArgumentException("diversity must be finite and >= 0, got " + diversity);
+        }
     }
 
     /** The top {@code n} for a history with the defaults. */
@@ -41,6 +48,7 @@ public record RecommendRequest(List<String> history, int n, boolean excludeHisto
         private boolean excludeHistory = true;
         private ItemFilter filter = ItemFilter.all();
         private UnknownItems unknownItems = UnknownItems.SKIP;
+        private double diversity = 0;
 
         private Builder(List<String> history) {
             this.history = Objects.requireNonNull(history, "history");
@@ -67,9 +75,15 @@ public record RecommendRequest(List<String> history, int n, boolean excludeHisto
         /** What to do with unknown history ids (default skip and count). */
         public Builder unknownItems(UnknownItems v) { unknownItems = v; return this; }
 
+        /**
+         * Lambda of the controllable diversity, {@code >= 0} (default 0: the ranking by score). Larger values
+         * trade score for items of categories not yet in the list.
+         */
+        public Builder diversity(double lambda) { diversity = lambda; return this; }
+
         /** Validates and builds. */
         public RecommendRequest build() {
-            return new RecommendRequest(history, n, excludeHistory, filter, unknownItems);
+            return new RecommendRequest(history, n, excludeHistory, filter, unknownItems, diversity);
         }
     }
 }

@@ -29,6 +29,10 @@ import java.util.Map;
  * valid and test metrics. Per seed the variants share one work directory, so the warm-up is trained once
  * and each variant continues from it; all seeds share one interest store. A rerun with the same
  * {@code --work} skips finished variants and resumes the unfinished one from its checkpoint.
+ *
+ * <p>By default every run trains to convergence: a budget of {@value #STEPS} steps that validation stops
+ * after {@value #PATIENCE} checks ({@value #EVAL_EVERY} steps apart) without a gain, keeping the best
+ * weights. A comparison at a fixed short budget measures speed of convergence rather than the end result.
  */
 final class AblationCommand implements Command {
     /** The variants, in the order they run and are reported. */
@@ -36,6 +40,9 @@ final class AblationCommand implements Command {
             "eimf-no-propagation");
     private static final String[] KEYS = {"recall@20", "recall@50", "ndcg@20", "ndcg@50", "hitrate@20", "hitrate@50"};
     private static final String HEADLINE = "recall@50";
+    static final long STEPS = 30000;
+    static final int EVAL_EVERY = 1000;
+    static final int PATIENCE = 5;
 
     @Override
     public String name() { return "ablation"; }
@@ -51,7 +58,7 @@ final class AblationCommand implements Command {
         o.add(Option.optional("split-seed", "N|each", "seed of the user split, the same for every run; 'each' = the run's seed", "1"));
         o.add(Option.optional("variants", "V,V,...", "variants to run (" + String.join(",", VARIANTS) + ")", "all"));
         for (Option p : Protocols.options()) if (!p.name().equals("seed")) o.add(p);
-        o.addAll(TrainOptions.options(3000, 1000));
+        o.addAll(TrainOptions.options(STEPS, EVAL_EVERY, PATIENCE));
         o.addAll(EimfOptions.options());
         o.addAll(EsimOptions.options("metadata"));
         o.add(Option.optional("work", "DIR", "checkpoints and finished results; rerun with the same DIR to resume", "ablation-work"));
@@ -70,7 +77,7 @@ final class AblationCommand implements Command {
         List<String> variants = variants(args.get("variants", "all"));
         EvalConfig evalConfig = Protocols.evalConfig(args);
         // Parsed once up front so a usage error shows before any data is read.
-        TrainOptions.Parsed first = TrainOptions.parse(args, modelName, 1, 3000, 1000, evalConfig);
+        TrainOptions.Parsed first = TrainOptions.parse(args, modelName, 1, STEPS, EVAL_EVERY, PATIENCE, evalConfig);
         EimfOptions.Parsed mt = EimfOptions.parse(args);
         EsimOptions.Choice esimFirst = EsimOptions.parse(args, "metadata", EimfOptions.clusterSeed(args, 1));
         Path work = Path.of(args.get("work", "ablation-work"));
@@ -93,8 +100,9 @@ final class AblationCommand implements Command {
         settings.remove("cluster_seed"); // per run: --cluster-seed, else the run's seed
         settings.put("cluster_seed", args.get("cluster-seed", "the run's seed"));
         if (WorkDirs.claim(work, settings)) System.err.println("resuming from " + work);
-        System.out.printf("ablation of %s on %s: %d seed(s), variants %s, %d steps, validation every %d; work %s%n",
-                modelName, ds.name(), seeds, String.join(",", variants), first.steps(), first.config().evalEvery(), work);
+        System.out.printf("ablation of %s on %s: %d seed(s), variants %s, up to %d steps, validation every %d, patience %d; work %s%n",
+                modelName, ds.name(), seeds, String.join(",", variants), first.steps(), first.config().evalEvery(),
+                first.config().patience(), work);
 
         Map<String, List<Outcome>> results = new LinkedHashMap<>();
         for (String v : variants) results.put(v, new ArrayList<>());
@@ -102,7 +110,7 @@ final class AblationCommand implements Command {
         try (EsimOptions.Services services = EsimOptions.open(args, esimFirst, first.encoder().numInterests())) {
             for (int seed = 1; seed <= seeds; seed++) {
                 Split split = Protocols.protocol(args).split(ds, splitSeed == null ? seed : splitSeed);
-                TrainOptions.Parsed tp = TrainOptions.parse(args, modelName, seed, 3000, 1000, evalConfig);
+                TrainOptions.Parsed tp = TrainOptions.parse(args, modelName, seed, STEPS, EVAL_EVERY, PATIENCE, evalConfig);
                 EsimOptions.Choice esim = EsimOptions.parse(args, "metadata", EimfOptions.clusterSeed(args, seed));
                 Path seedWork = work.resolve("seed-" + seed);
                 Files.createDirectories(seedWork);
@@ -126,9 +134,9 @@ final class AblationCommand implements Command {
                         Json.write(done, o.json());
                         // The result file marks the variant finished; its checkpoint is not read again.
                         Files.deleteIfExists(seedWork.resolve(v + ".ckpt"));
-                        System.err.printf(Locale.ROOT, "[%s] done: valid %s %.4f, test %s %.4f (%s elapsed)%n", label,
-                                HEADLINE, o.valid().get(HEADLINE), HEADLINE, o.test().get(HEADLINE),
-                                ProgressPrinter.clock((System.nanoTime() - t0) / 1e9));
+                        System.err.printf(Locale.ROOT, "[%s] done: valid %s %.4f, test %s %.4f; stopped at step %d (%s), best step %d (%s elapsed)%n",
+                                label, HEADLINE, o.valid().get(HEADLINE), HEADLINE, o.test().get(HEADLINE), o.steps(),
+                                o.stopReason(), o.bestStep(), ProgressPrinter.clock((System.nanoTime() - t0) / 1e9));
                     }
                     results.get(v).add(o);
                 }
@@ -141,6 +149,8 @@ final class AblationCommand implements Command {
         System.out.println();
         System.out.printf("validation users: mean ± std over %d seed(s)%n", seeds);
         table(System.out, results, "valid");
+        System.out.println();
+        stopping(System.out, results);
         Map<String, Object> headline = headline(results);
         if (headline != null) {
             System.out.println();
@@ -207,14 +217,19 @@ final class AblationCommand implements Command {
 
     /** One finished run of one variant. */
     record Outcome(int seed, Map<String, Double> valid, Map<String, Double> test, long steps, long bestStep,
-                   double trainSeconds, Map<String, Object> esim) {
+                   String stopReason, double trainSeconds, Map<String, Object> esim) {
+        /** Validation stopped the run (no gain for the patience's checks): it converged. */
+        boolean converged() {
+            return stopReason.equals("early_stop");
+        }
+
         static Outcome of(int seed, EimfResult r, Evaluator ev, Split split, EsimOptions.Choice choice) {
             TrainingResult t = r.training();
             MetricsResult valid = t.bestValidation().orElseGet(() -> ev.evaluateValid(t.model(), split));
             MetricsResult test = ev.evaluateTest(t.model(), split);
             Map<String, Object> esim = r.esim().map(e -> EsimOptions.statsJson(choice, e)).orElse(null);
             return new Outcome(seed, valid.values(), test.values(), t.steps(), t.bestStep(),
-                    r.warmup().trainSeconds() + t.trainSeconds(), esim);
+                    t.stopReason().name().toLowerCase(Locale.ROOT), r.warmup().trainSeconds() + t.trainSeconds(), esim);
         }
 
         Map<String, Object> json() {
@@ -223,7 +238,10 @@ final class AblationCommand implements Command {
             m.put("valid", new LinkedHashMap<>(valid));
             m.put("test", new LinkedHashMap<>(test));
             m.put("steps", steps);
+            m.put("stopping_step", steps);
             m.put("best_step", bestStep);
+            m.put("stop_reason", stopReason);
+            m.put("converged", converged());
             m.put("train_seconds", trainSeconds);
             if (esim != null) m.put("esim", esim);
             return m;
@@ -242,7 +260,7 @@ final class AblationCommand implements Command {
                 }
                 return new Outcome(o.get("seed").getAsInt(), metrics(o.getAsJsonObject("valid")),
                         metrics(o.getAsJsonObject("test")), o.get("steps").getAsLong(), o.get("best_step").getAsLong(),
-                        o.get("train_seconds").getAsDouble(), esim);
+                        o.has("stop_reason") ? o.get("stop_reason").getAsString() : "unknown", o.get("train_seconds").getAsDouble(), esim);
             } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
                 throw new IOException(file + ": not a finished ablation result (" + e + "); delete it to rerun that variant", e);
             }
@@ -292,6 +310,22 @@ final class AblationCommand implements Command {
             m.put(k, v);
         }
         return m;
+    }
+
+    /** Where each run stopped and why: a run that used its whole budget may not have converged. */
+    private static void stopping(PrintStream out, Map<String, List<Outcome>> results) {
+        out.println("stopping step (best step) per seed; * = stopped by its step budget, not by validation:");
+        int budget = 0;
+        for (Map.Entry<String, List<Outcome>> e : results.entrySet()) {
+            StringBuilder sb = new StringBuilder(String.format("%-20s", e.getKey()));
+            for (Outcome o : e.getValue()) {
+                sb.append(String.format(Locale.ROOT, " %6d%s(%d)", o.steps(), o.converged() ? " " : "*", o.bestStep()));
+                if (!o.converged()) budget++;
+            }
+            out.println(sb);
+        }
+        out.println(budget == 0 ? "every run converged (validation stopped it)"
+                : budget + " run(s) did not stop on validation: raise --steps, or read their numbers as a fixed budget's");
     }
 
     private static void table(PrintStream out, Map<String, List<Outcome>> results, String part) {

@@ -26,6 +26,7 @@ final class BaselineCommand implements Command {
         List<Option> o = new ArrayList<>(DataOptions.options());
         o.add(Option.required("baseline", "pop|itemknn", "which baseline"));
         o.addAll(Protocols.options());
+        o.add(Protocols.diversityOption());
         o.add(Option.optional("neighbours", "K", "neighbours per item for itemknn", "100"));
         o.add(Option.optional("json", "FILE", "also write the metrics as JSON", null));
         return o;
@@ -41,7 +42,7 @@ final class BaselineCommand implements Command {
         ItemScorer scorer = which.equals("pop")
                 ? MostPopular.fit(split)
                 : ItemKnn.fit(split, ItemKnnConfig.builder().neighbours(args.getInt("neighbours", 100)).build());
-        Evaluator ev = new Evaluator(Protocols.evalConfig(args));
+        Evaluator ev = Protocols.evaluator(args, Protocols.evalConfig(args), loaded.dataset().catalog());
         MetricsResult valid = ev.evaluateValid(scorer, split);
         MetricsResult test = ev.evaluateTest(scorer, split);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -54,6 +55,7 @@ final class BaselineCommand implements Command {
             json.put("baseline", which);
             json.put("protocol", split.protocol());
             json.put("seed", seed);
+            json.put("diversity", Protocols.diversity(args));
             json.put("valid", Json.metrics(valid));
             json.put("test", Json.metrics(test));
             Json.write(Path.of(args.require("json")), json);

@@ -11,7 +11,7 @@ public final class Main {
     private Main() {}
 
     static List<Command> commands() {
-        return List.of(new StatsCommand(), new BaselineCommand(), new TrainCommand(), new RecommendCommand(),
+        return List.of(new StatsCommand(), new BaselineCommand(), new TrainCommand(), new EvaluateCommand(), new RecommendCommand(),
                 new EsimCommand(), new QuickstartCommand(),
                 new AblationCommand());
     }

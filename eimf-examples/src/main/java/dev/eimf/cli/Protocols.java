@@ -1,6 +1,9 @@
 package dev.eimf.cli;
 
+import dev.eimf.data.ItemCatalog;
+import dev.eimf.data.ItemCategories;
 import dev.eimf.eval.ComiRecProtocol;
+import dev.eimf.eval.Evaluator;
 import dev.eimf.eval.EvalConfig;
 import dev.eimf.eval.LeaveOneOutProtocol;
 import dev.eimf.eval.NdcgVariant;
@@ -17,6 +20,30 @@ final class Protocols {
                 Command.Option.optional("seed", "N", "seed of every random choice", "1"),
                 Command.Option.optional("ndcg", "standard|comirec", "NDCG variant", "standard"),
                 Command.Option.flag("keep-history", "rank history items too (default: excluded)"));
+    }
+
+    /** {@code --diversity LAMBDA}, for the commands that rank for evaluation or serving. */
+    static Command.Option diversityOption() {
+        return Command.Option.optional("diversity", "LAMBDA", "controllable diversity at ranking (ComiRec): pick N items "
+                + "greedily by score + LAMBDA per picked item of another category; 0 ranks by score alone", "0");
+    }
+
+    /** The value of {@code --diversity}, checked. */
+    static double diversity(Args args) {
+        double v = args.getDouble("diversity", 0);
+        if (!(v >= 0) || Double.isInfinite(v)) throw new Args.UsageException("--diversity must be >= 0, got " + v);
+        return v;
+    }
+
+    /**
+     * The evaluator of the final metrics: the config with {@code --diversity}, and the items' categories so
+     * that Diversity@N is reported. Training's validation keeps the plain ranking, so the weights kept do not
+     * depend on lambda.
+     */
+    static Evaluator evaluator(Args args, EvalConfig plain, ItemCatalog catalog) {
+        EvalConfig c = EvalConfig.builder().cutoffs(plain.cutoffs()).ndcgVariant(plain.ndcgVariant())
+                .excludeHistory(plain.excludeHistory()).batchSize(plain.batchSize()).diversity(diversity(args)).build();
+        return new Evaluator(c, ItemCategories.of(catalog));
     }
 
     static String name(Args args) {

@@ -255,6 +255,8 @@ final class QuickstartCommand implements Command {
             m.put("steps", training.steps());
             m.put("best_step", training.bestStep());
             m.put("stop_reason", training.stopReason().name().toLowerCase(Locale.ROOT));
+            m.put("stopping_step", training.steps());
+            m.put("converged", converged(this));
             m.put("train_seconds", training.trainSeconds());
             m.put("eval_seconds", training.evalSeconds());
             List<Map<String, Object>> curve = new ArrayList<>();
@@ -280,8 +282,23 @@ final class QuickstartCommand implements Command {
                     change(b.valid().get(k), e.valid().get(k)), b.test().get(k), e.test().get(k),
                     change(b.test().get(k), e.test().get(k)));
         }
-        out.printf(Locale.ROOT, "best step: backbone %d, EIMF %d; training time: backbone %.0f s, EIMF %.0f s (both include the shared warm-up)%n",
+        out.printf(Locale.ROOT, "stopped at step: backbone %d (%s), EIMF %d (%s); best step: backbone %d, EIMF %d; "
+                        + "training time: backbone %.0f s, EIMF %.0f s (both include the shared warm-up)%n",
+                b.training().steps(), stopText(b), e.training().steps(), stopText(e),
                 b.training().bestStep(), e.training().bestStep(), b.training().trainSeconds(), e.training().trainSeconds());
+        out.println(converged(b) && converged(e)
+                ? "converged: yes, validation stopped both runs"
+                : "converged: no, " + (converged(b) || converged(e) ? "one run" : "both runs")
+                        + " stopped at the step budget; this compares a short budget, where EIMF's gain is mostly faster "
+                        + "convergence ('bin/eimf ablation' trains to convergence)");
+    }
+
+    static boolean converged(Run r) {
+        return r.training().stopReason() == dev.eimf.internal.train.StopReason.EARLY_STOP;
+    }
+
+    private static String stopText(Run r) {
+        return converged(r) ? "validation stopped it" : "step budget";
     }
 
     private static String center(String s, int w) {

@@ -1,6 +1,9 @@
 package dev.eimf.cli;
 
 import dev.eimf.data.ItemCatalog;
+import dev.eimf.data.ItemCategories;
+import dev.eimf.internal.serve.DiverseRanking;
+import dev.eimf.internal.serve.ScoredItem;
 import dev.eimf.internal.model.EncoderNames;
 import dev.eimf.internal.model.ModelStore;
 import dev.eimf.internal.model.SavedModel;
@@ -33,6 +36,7 @@ final class RecommendCommand implements Command {
                 Option.required("history", "ID,ID,...", "item ids as in the data files, oldest first"),
                 Option.optional("n", "N", "how many items", "20"),
                 Option.flag("keep-history", "may recommend items of the history too (default: excluded)"),
+                Protocols.diversityOption(),
                 Option.flag("explain", "name each interest by its nearest ESIM phrase and the history items driving it "
                         + "(needs the " + ModelFiles.SEMANTICS_FILE + " that 'train --eimf --out' writes)"),
                 Option.optional("json", "FILE", "also write the recommendations as JSON", null));
@@ -56,7 +60,10 @@ final class RecommendCommand implements Command {
                     + " (ids as in the data files; items removed by filtering are unknown too)");
         }
         int[] history = model.recommender().toInternal(ids, "history");
-        List<Recommendation> recs = model.recommender().recommend(history, n, !args.flag("keep-history"));
+        double diversity = Protocols.diversity(args);
+        List<Recommendation> recs = diversity == 0
+                ? model.recommender().recommend(history, n, !args.flag("keep-history"))
+                : diverse(model, history, n, !args.flag("keep-history"), diversity);
 
         System.out.printf("model: %s d=%d K=%d, trained on %s (%d items); history of %d item(s)%n",
                 EncoderNames.name(model.encoderConfig().type()), model.dim(), model.numInterests(),
@@ -83,6 +90,7 @@ final class RecommendCommand implements Command {
             json.put("model", dir.toString());
             json.put("history", ids);
             json.put("n", n);
+            json.put("diversity", diversity);
             if (explained != null) json.put("interests", Explanations.json(explained, catalog));
             List<Map<String, Object>> list = new ArrayList<>();
             int rank = 1;
@@ -100,6 +108,20 @@ final class RecommendCommand implements Command {
             Json.write(Path.of(args.require("json")), json);
         }
         return 0;
+    }
+
+    private static List<Recommendation> diverse(SavedModel model, int[] history, int n, boolean excludeHistory,
+                                                double lambda) {
+        int[] sorted = history.clone();
+        java.util.Arrays.sort(sorted);
+        java.util.function.IntPredicate excluded = excludeHistory ? id -> java.util.Arrays.binarySearch(sorted, id) >= 0 : null;
+        ItemCategories categories = ItemCategories.of(model.catalog());
+        List<Recommendation> out = new ArrayList<>();
+        for (ScoredItem s : DiverseRanking.rank(model.itemIndex(), model.itemTable(), model.interests(history), excluded, n,
+                categories::id, lambda)) {
+            out.add(Recommendation.of(s, model.catalog().info(s.itemId())));
+        }
+        return out;
     }
 
     private static void printPlain(List<Recommendation> recs) {

@@ -44,6 +44,7 @@ final class TrainCommand implements Command {
         List<Option> o = new ArrayList<>(DataOptions.options());
         o.add(Option.required("model", EncoderNames.choices(), "backbone"));
         o.addAll(Protocols.options());
+        o.add(Protocols.diversityOption());
         o.addAll(TrainOptions.options(3000, 1000));
         o.add(Option.optional("out", "MODEL_DIR", "save the trained model to this directory", null));
         o.add(Option.optional("json", "FILE", "also write the results as JSON", null));
@@ -71,6 +72,7 @@ final class TrainCommand implements Command {
         String modelName = args.choice("model", null, "comirec-sa", "comirec-dr", "mind");
         long seed = args.getLong("seed", 1);
         EvalConfig evalConfig = Protocols.evalConfig(args);
+        double diversity = Protocols.diversity(args);
         TrainOptions.Parsed tp = TrainOptions.parse(args, modelName, seed, 3000, 1000, evalConfig);
         TrainerConfig config = tp.config();
         boolean eimf = args.flag("eimf");
@@ -137,9 +139,9 @@ final class TrainCommand implements Command {
             }
             res = new Trainer(config).train(split, new ProgressPrinter(System.err, config), ro);
         }
-        Evaluator ev = new Evaluator(evalConfig);
-        // The trainer measured the kept weights already; the same evaluator gives the same numbers.
-        MetricsResult valid = res.bestValidation().orElseGet(() -> ev.evaluateValid(res.model(), split));
+        Evaluator ev = Protocols.evaluator(args, evalConfig, ds.catalog());
+        // Measured again rather than taken from training: this evaluator adds Diversity@N and --diversity.
+        MetricsResult valid = ev.evaluateValid(res.model(), split);
         MetricsResult test = ev.evaluateTest(res.model(), split);
         MostPopular pop = MostPopular.fit(split);
         MetricsResult popValid = ev.evaluateValid(pop, split);
@@ -173,6 +175,7 @@ final class TrainCommand implements Command {
             json.put("dataset", ds.name());
             json.put("protocol", split.protocol());
             json.put("seed", seed);
+            json.put("diversity", diversity);
             json.put("threads", dev.eimf.internal.tensor.Parallel.threads());
             json.put("vector_api", dev.eimf.internal.tensor.Simd.vectorised());
             json.put("steps", res.steps());

@@ -24,6 +24,17 @@ final class TrainOptions {
      * @param evalEvery default of {@code --eval-every}
      */
     static List<Command.Option> options(long steps, int evalEvery) {
+        return options(steps, evalEvery, 50);
+    }
+
+    /**
+     * The options with a default of {@code --patience} of the command's own.
+     *
+     * @param steps     default of {@code --steps}
+     * @param evalEvery default of {@code --eval-every}
+     * @param patience  default of {@code --patience}
+     */
+    static List<Command.Option> options(long steps, int evalEvery, int patience) {
         List<Command.Option> o = new ArrayList<>();
         o.add(Command.Option.optional("steps", "N", "training steps (step budget)", String.valueOf(steps)));
         o.add(Command.Option.optional("dim", "D", "embedding size d", "64"));
@@ -32,7 +43,7 @@ final class TrainOptions {
         o.add(Command.Option.optional("batch", "B", "users per step", "128"));
         o.add(Command.Option.optional("lr", "X", "Adam learning rate", "1e-3; 5e-3 for comirec-dr"));
         o.add(Command.Option.optional("eval-every", "N", "validate every N steps (0 = only at the end)", String.valueOf(evalEvery)));
-        o.add(Command.Option.optional("patience", "N", "stop after N validations without improvement", "50"));
+        o.add(Command.Option.optional("patience", "N", "stop after N validations without improvement", String.valueOf(patience)));
         o.add(Command.Option.optional("time-budget", "DURATION", "wall-clock budget, e.g. 90s, 10m, 1h (makes results machine-dependent)", "none"));
         o.add(Command.Option.optional("log-every", "N", "progress line every N steps", "100"));
         return o;
@@ -75,6 +86,12 @@ final class TrainOptions {
      * @param evalConfig metrics of the validations
      */
     static Parsed parse(Args args, String modelName, long seed, long steps, int evalEvery, EvalConfig evalConfig) {
+        return parse(args, modelName, seed, steps, evalEvery, 50, evalConfig);
+    }
+
+    /** {@link #parse(Args, String, long, long, int, EvalConfig)} with the command's own default of {@code --patience}. */
+    static Parsed parse(Args args, String modelName, long seed, long steps, int evalEvery, int patience,
+                        EvalConfig evalConfig) {
         EncoderType type = EncoderNames.parse(modelName)
                 .orElseThrow(() -> new Args.UsageException("unknown backbone '" + modelName + "'"));
         long n = args.getLong("steps", steps);
@@ -94,7 +111,7 @@ final class TrainOptions {
                 .maxSteps(n)
                 // 0 = validate only once, at the end, so the best (= last) weights are still measured.
                 .evalEvery(every == 0 ? (int) Math.min(Integer.MAX_VALUE, n) : every)
-                .patience(args.getInt("patience", 50))
+                .patience(args.getInt("patience", patience))
                 .logEvery(args.getInt("log-every", 100))
                 .evalConfig(evalConfig)
                 .seed(seed);

@@ -75,6 +75,13 @@ class CliHelpersTest {
     @Test
     void variantsParseAndConfigure() {
         assertEquals(AblationCommand.VARIANTS, AblationCommand.variants("all"));
+        // Trained to convergence unless told otherwise: a large budget that validation cuts short.
+        java.util.Map<String, String> defaults = new java.util.HashMap<>();
+        for (Command.Option o : new AblationCommand().options()) defaults.put(o.name(), o.fallback());
+        assertEquals("30000", defaults.get("steps"));
+        assertEquals("5", defaults.get("patience"));
+        assertEquals("1000", defaults.get("eval-every"));
+        for (Command.Option o : new TrainCommand().options()) if (o.name().equals("patience")) assertEquals("50", o.fallback());
         assertEquals(List.of("backbone", "eimf"), AblationCommand.variants("eimf,backbone,eimf"));
         Args.UsageException e = assertThrows(Args.UsageException.class, () -> AblationCommand.variants("eimf,both"));
         assertTrue(e.getMessage().contains("unknown variant 'both'"), e.getMessage());

@@ -279,6 +279,8 @@ class EimfCommandsTest {
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("backbone") && r.out().contains("EIMF") && r.out().contains("change"), r.out());
         assertTrue(r.err().contains("[backbone]") && r.err().contains("[eimf]"), "progress of both runs on stderr");
+        assertTrue(r.out().contains("stopped at step: backbone 60 (step budget), EIMF 60 (step budget)")
+                && r.out().contains("converged: no"), r.out());
         for (String k : KEYS) assertTrue(r.out().contains(k), k);
 
         BufferedImage png = ImageIO.read(out.resolve(QuickstartCommand.PLOT).toFile());
@@ -295,6 +297,8 @@ class EimfCommandsTest {
                     assertTrue(v > 0 && v <= 1, run + " " + part + " " + k + " = " + v);
                 }
             }
+            assertEquals(60, o.get("stopping_step").getAsLong());
+            assertFalse(o.get("converged").getAsBoolean());
             JsonArray curve = o.getAsJsonArray("validation_curve");
             assertEquals(3, curve.size(), run + ": validations at 20, 40, 60");
             assertEquals(60, curve.get(2).getAsJsonObject().get("step").getAsLong());
@@ -329,7 +333,9 @@ class EimfCommandsTest {
         MainTest.Result r = MainTest.run(args);
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("EIMF vs backbone, test Recall@50"), r.out());
+        assertTrue(r.out().contains("stopping step") && r.out().contains("did not stop on validation"), r.out());
         JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals(5, j.getAsJsonObject("settings").get("patience").getAsInt());
         JsonArray variants = j.getAsJsonArray("variants");
         assertEquals(AblationCommand.VARIANTS.size(), variants.size());
         for (int i = 0; i < variants.size(); i++) {
@@ -344,6 +350,12 @@ class EimfCommandsTest {
                 }
             }
             assertEquals(2, v.getAsJsonArray("runs").size());
+            for (JsonElement run : v.getAsJsonArray("runs")) {
+                JsonObject o = run.getAsJsonObject();
+                assertEquals(30, o.get("stopping_step").getAsLong(), "no patience left to stop 30 steps early");
+                assertEquals("max_steps", o.get("stop_reason").getAsString());
+                assertFalse(o.get("converged").getAsBoolean());
+            }
             assertEquals(!v.get("variant").getAsString().equals("backbone"),
                     v.getAsJsonArray("runs").get(0).getAsJsonObject().has("esim"), "ESIM runs for every variant but the backbone");
         }

@@ -73,7 +73,8 @@ class ModelCommandsTest {
         for (String part : new String[] {"valid", "test"}) {
             JsonObject m = trainJson.getAsJsonObject(part);
             JsonObject pop = trainJson.getAsJsonObject("most_popular").getAsJsonObject(part);
-            for (String k : new String[] {"recall@20", "ndcg@20", "hitrate@20", "recall@50", "ndcg@50", "hitrate@50"}) {
+            for (String k : new String[] {"recall@20", "ndcg@20", "hitrate@20", "recall@50", "ndcg@50", "hitrate@50",
+                    "diversity@20", "diversity@50"}) {
                 double v = m.get(k).getAsDouble();
                 assertTrue(v >= 0 && v <= 1, part + " " + k + " = " + v);
                 assertTrue(pop.has(k), "most_popular " + part + " " + k);
@@ -112,6 +113,65 @@ class ModelCommandsTest {
             assertTrue(r.out().contains(w.title()), r.out());
         }
         assertTrue(r.out().contains("rank") && r.out().contains("interest") && r.out().contains("title"), r.out());
+    }
+
+    private static JsonObject evaluate(String name, String... extra) throws Exception {
+        Path json = tmp.resolve(name);
+        List<String> a = new java.util.ArrayList<>(List.of("evaluate", "--data", data.toString(), "--model", model.toString(),
+                "--json", json.toString()));
+        a.addAll(List.of(extra));
+        MainTest.Result r = MainTest.run(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("diversity@50"), r.out());
+        return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    }
+
+    @Test
+    void evaluateReproducesTrainsMetricsAndDiversityTradesRecallForCategories() throws Exception {
+        JsonObject plain = evaluate("eval0.json");
+        assertEquals(0.0, plain.get("diversity").getAsDouble());
+        assertEquals(2, plain.get("seed").getAsLong(), "the split seed comes from the model");
+        for (String part : new String[] {"valid", "test"}) {
+            for (var e : trainJson.getAsJsonObject(part).entrySet()) {
+                assertEquals(e.getValue().getAsDouble(), plain.getAsJsonObject(part).get(e.getKey()).getAsDouble(), 1e-12,
+                        part + " " + e.getKey());
+            }
+        }
+        JsonObject diverse = evaluate("eval1.json", "--diversity", "1");
+        assertEquals(1.0, diverse.get("diversity").getAsDouble());
+        JsonObject t0 = plain.getAsJsonObject("test");
+        JsonObject t1 = diverse.getAsJsonObject("test");
+        assertTrue(t1.get("diversity@20").getAsDouble() > t0.get("diversity@20").getAsDouble(), t0 + " / " + t1);
+        MainTest.Result bad = MainTest.run("evaluate", "--data", data.toString(), "--model", model.toString(),
+                "--diversity", "-1");
+        assertEquals(2, bad.code(), bad.err());
+    }
+
+    @Test
+    void recommendWithDiversityAndBaselineJsonKeys() throws Exception {
+        SavedModel m = ModelStore.load(model);
+        List<String> history = List.of(m.catalog().externalId(3), m.catalog().externalId(10), m.catalog().externalId(7));
+        Path json = tmp.resolve("rec-div.json");
+        MainTest.Result r = MainTest.run("recommend", "--model", model.toString(), "--history", String.join(",", history),
+                "--n", "10", "--diversity", "5", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals(5.0, o.get("diversity").getAsDouble());
+        JsonArray recs = o.getAsJsonArray("recommendations");
+        assertEquals(10, recs.size());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String id = recs.get(i).getAsJsonObject().get("item_id").getAsString();
+            assertFalse(history.contains(id));
+            assertTrue(ids.add(id), "no item twice");
+        }
+        Path bj = tmp.resolve("base.json");
+        MainTest.Result b = MainTest.run("baseline", "--data", data.toString(), "--baseline", "pop", "--diversity", "0.5",
+                "--json", bj.toString());
+        assertEquals(0, b.code(), b.err());
+        JsonObject bo = JsonParser.parseString(Files.readString(bj)).getAsJsonObject();
+        assertEquals(0.5, bo.get("diversity").getAsDouble());
+        assertTrue(bo.getAsJsonObject("test").has("diversity@20") && bo.getAsJsonObject("test").has("diversity@50"), bo.toString());
     }
 
     @Test

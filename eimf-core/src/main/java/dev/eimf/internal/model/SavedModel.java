@@ -178,6 +178,7 @@ public final class SavedModel implements UserInterests, ItemScorer {
     }
 
     /** Number of interests K. */
+    @Override
     public int numInterests() {
         return recipe.backbone().numInterests();
     }
@@ -247,6 +248,11 @@ public final class SavedModel implements UserInterests, ItemScorer {
     @Override
     public void scoreBatch(int[][] histories, float[][] out) {
         replicas.get().scoreBatch(histories, out);
+    }
+
+    @Override
+    public void scoreInterestsBatch(int[][] histories, float[][][] out) {
+        replicas.get().scoreInterestsBatch(histories, out);
     }
 
     /**

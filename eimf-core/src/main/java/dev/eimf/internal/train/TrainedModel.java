@@ -87,6 +87,56 @@ public final class TrainedModel implements ItemScorer {
     public void scoreBatch(int[][] histories, float[][] out) {
         int rowsTotal = (int) table.size(0);
         int k = encoder.numInterests();
+        blocks(histories, (from, b, s) -> {
+            for (int i = 0; i < b; i++) {
+                float[] row = out[from + i];
+                checkRow(row, rowsTotal);
+                int base = i * k * rowsTotal;
+                System.arraycopy(s, base, row, 0, rowsTotal);
+                for (int j = 1; j < k; j++) {
+                    int off = base + j * rowsTotal;
+                    for (int item = 0; item < rowsTotal; item++) {
+                        row[item] = Math.max(row[item], s[off + item]);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public int numInterests() {
+        return encoder.numInterests();
+    }
+
+    @Override
+    public void scoreInterestsBatch(int[][] histories, float[][][] out) {
+        int rowsTotal = (int) table.size(0);
+        int k = encoder.numInterests();
+        blocks(histories, (from, b, s) -> {
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < k; j++) {
+                    float[] row = out[from + i][j];
+                    checkRow(row, rowsTotal);
+                    System.arraycopy(s, (i * k + j) * rowsTotal, row, 0, rowsTotal);
+                }
+            }
+        });
+    }
+
+    private static void checkRow(float[] row, int rowsTotal) {
+        if (row.length != rowsTotal) {
+            throw new IllegalArgumentException("score row has length " + row.length + ", expected " + rowsTotal);
+        }
+    }
+
+    /** Receives the scores of histories {@code from .. from+b}: {@code [b*K, n+1]} row-major. */
+    private interface Block {
+        void accept(int from, int b, float[] scores);
+    }
+
+    private void blocks(int[][] histories, Block sink) {
+        int rowsTotal = (int) table.size(0);
+        int k = encoder.numInterests();
         int d = encoder.dim();
         int chunk = (int) Math.max(1, Math.min(histories.length, MAX_BLOCK / ((long) k * rowsTotal)));
         for (int from = 0; from < histories.length; from += chunk) {
@@ -110,21 +160,7 @@ public final class TrainedModel implements ItemScorer {
                     s[i] = (float) tmp[i];
                 }
             }
-            for (int i = 0; i < b; i++) {
-                float[] row = out[from + i];
-                if (row.length != rowsTotal) {
-                    throw new IllegalArgumentException("score row has length " + row.length + ", expected "
-                            + rowsTotal);
-                }
-                int base = i * k * rowsTotal;
-                System.arraycopy(s, base, row, 0, rowsTotal);
-                for (int j = 1; j < k; j++) {
-                    int off = base + j * rowsTotal;
-                    for (int item = 0; item < rowsTotal; item++) {
-                        row[item] = Math.max(row[item], s[off + item]);
-                    }
-                }
-            }
+            sink.accept(from, b, s);
         }
     }
 }
