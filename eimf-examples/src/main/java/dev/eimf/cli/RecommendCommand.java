@@ -91,6 +91,14 @@ final class RecommendCommand implements Command {
             json.put("history", ids);
             json.put("n", n);
             json.put("diversity", diversity);
+            // share of pairs in the list's top N whose categories differ, as the evaluator's diversity@N
+            dev.eimf.data.ItemCategories categories = dev.eimf.data.ItemCategories.of(catalog);
+            int[] ranked = recs.stream().mapToInt(Recommendation::itemId).toArray();
+            for (int cut : new java.util.TreeSet<>(List.of(20, 50, n))) {
+                if (cut <= ranked.length && cut > 1) {
+                    json.put("diversity@" + cut, dev.eimf.eval.Metrics.diversity(ranked, cut, categories::id));
+                }
+            }
             if (explained != null) json.put("interests", Explanations.json(explained, catalog));
             List<Map<String, Object>> list = new ArrayList<>();
             int rank = 1;

@@ -157,8 +157,17 @@ class ModelCommandsTest {
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(5.0, o.get("diversity").getAsDouble());
+        double d10 = o.get("diversity@10").getAsDouble();
+        assertTrue(d10 >= 0 && d10 <= 1, o.toString());
+        assertFalse(o.has("diversity@50"), "a list of 10 has no diversity@50");
         JsonArray recs = o.getAsJsonArray("recommendations");
         assertEquals(10, recs.size());
+        Path json50 = tmp.resolve("rec-div50.json");
+        MainTest.Result r50 = MainTest.run("recommend", "--model", model.toString(), "--history", String.join(",", history),
+                "--n", "50", "--json", json50.toString());
+        assertEquals(0, r50.code(), r50.err());
+        JsonObject o50 = JsonParser.parseString(Files.readString(json50)).getAsJsonObject();
+        assertTrue(o50.has("diversity@20") && o50.has("diversity@50"), o50.toString());
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (int i = 0; i < 10; i++) {
             String id = recs.get(i).getAsJsonObject().get("item_id").getAsString();
