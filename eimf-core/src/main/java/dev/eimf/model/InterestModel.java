@@ -345,7 +345,7 @@ public final class InterestModel implements ItemScorer {
                 + ", items=" + catalog.size() + (hasSemantics() ? ", with semantics" : "") + "]";
     }
 
-    private record Known(int[] ids, int unknown, Set<Integer> set) {
+    private record Known(int[] ids, int unknown) {
     }
 
     private Known known(List<String> history, UnknownItems policy, String what) {
@@ -367,9 +367,7 @@ public final class InterestModel implements ItemScorer {
             }
         }
         int[] known = Arrays.copyOf(ids, n);
-        Set<Integer> set = new HashSet<>();
-        for (int id : known) set.add(id);
-        return new Known(known, unknown, set);
+        return new Known(known, unknown);
     }
 
     private IntPredicate exclusion(RecommendRequest r, int[] history) {
