@@ -228,6 +228,13 @@ final class AblationCommand implements Command {
             MetricsResult valid = t.bestValidation().orElseGet(() -> ev.evaluateValid(t.model(), split));
             MetricsResult test = ev.evaluateTest(t.model(), split);
             Map<String, Object> esim = r.esim().map(e -> EsimOptions.statsJson(choice, e)).orElse(null);
+            if (esim != null && r.objective().isPresent()) {
+                // the auxiliary losses at the end of training, and what an input-blind head would score
+                var obj = r.objective().get();
+                esim.put("align_loss", obj.averageAlignLoss());
+                esim.put("semantic_loss", obj.averageSemanticLoss());
+                esim.put("semantic_loss_constant", obj.targets().constantPredictorLoss(obj.tasks().config().centerTargets()));
+            }
             return new Outcome(seed, valid.values(), test.values(), t.steps(), t.bestStep(),
                     t.stopReason().name().toLowerCase(Locale.ROOT), r.warmup().trainSeconds() + t.trainSeconds(), esim);
         }

@@ -21,6 +21,7 @@ final class EimfOptions {
                 Command.Option.optional("lambda-semantic", "X", "weight of the semantic-prediction loss", String.valueOf(d.lambdaSemantic())),
                 Command.Option.optional("tau", "X", "InfoNCE temperature of the alignment loss", String.valueOf(d.tau())),
                 Command.Option.optional("matching", "argmax|hungarian", "how behavioural interests meet semantic ones", "argmax"),
+                Command.Option.flag("center-targets", "semantic prediction predicts each phrase vector minus the phrases' mean"),
                 Command.Option.flag("no-propagation", "only typical users get auxiliary losses (no cluster propagation)"),
                 Command.Option.optional("propagation-temperature", "X", "temperature of the propagated weight exp(-dist/X)",
                         String.valueOf(d.propagationTemperature())),
@@ -43,6 +44,7 @@ final class EimfOptions {
             m.put("lambda_semantic", aux.lambdaSemantic());
             m.put("tau", aux.tau());
             m.put("matching", aux.matching().name().toLowerCase(Locale.ROOT));
+            m.put("center_targets", aux.centerTargets());
             m.put("propagation", propagate);
             m.put("propagation_temperature", aux.propagationTemperature());
             m.put("warmup", warmupSteps);
@@ -62,6 +64,7 @@ final class EimfOptions {
                     .tau(args.getDouble("tau", d.tau()))
                     .matching(Matching.valueOf(matching.toUpperCase(Locale.ROOT)))
                     .propagationTemperature(args.getDouble("propagation-temperature", d.propagationTemperature()))
+                    .centerTargets(args.flag("center-targets"))
                     .build();
             return new Parsed(aux, !args.flag("no-propagation"), warmup);
         } catch (IllegalArgumentException e) {

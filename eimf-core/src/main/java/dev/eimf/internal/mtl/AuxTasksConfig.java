@@ -25,11 +25,17 @@ import org.nd4j.linalg.api.buffer.DataType;
  *                                 {@link #propagationWeight(double)}
  * @param layerNormEps             epsilon of the layer norm in g (default 1e-5)
  * @param dataType                 FLOAT (default) or DOUBLE (for finite-difference gradient checks)
+ * @param centerTargets            when true, semantic prediction predicts {@code s - mean(s)} rather than s, the
+ *                                 mean taken over the typical users' semantic vectors (set by the caller with
+ *                                 {@link AuxiliaryTasks#centreTargets(float[])}). Sentence encoders put most of
+ *                                 every vector along one shared direction, so a head that outputs that direction
+ *                                 for everyone already scores well; centring leaves only what differs between
+ *                                 users for the head (and through it v) to predict. Default false
  */
 public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double tau, Matching matching,
                              NegativeSet negatives, boolean excludeSameSource, int headHidden,
                              boolean alignEnabled, boolean semanticEnabled, double propagationTemperature,
-                             double layerNormEps, DataType dataType) {
+                             double layerNormEps, DataType dataType, boolean centerTargets) {
 
     /** Validates; prefer {@link #builder()}. */
     public AuxTasksConfig {
@@ -79,7 +85,8 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
         return new Builder().lambdaAlign(lambdaAlign).lambdaSemantic(lambdaSemantic).tau(tau).matching(matching)
                 .negatives(negatives).excludeSameSource(excludeSameSource).headHidden(headHidden)
                 .alignEnabled(alignEnabled).semanticEnabled(semanticEnabled)
-                .propagationTemperature(propagationTemperature).layerNormEps(layerNormEps).dataType(dataType);
+                .propagationTemperature(propagationTemperature).layerNormEps(layerNormEps).dataType(dataType)
+                .centerTargets(centerTargets);
     }
 
     /** The head's hidden width for interest dimension d: {@link #headHidden()}, or 2d when that is 0. */
@@ -114,6 +121,7 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
         private double propagationTemperature = 1.0;
         private double layerNormEps = 1e-5;
         private DataType dataType = DataType.FLOAT;
+        private boolean centerTargets;
 
         private Builder() {
         }
@@ -190,10 +198,17 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
             return this;
         }
 
+        /** Whether semantic prediction predicts centred targets (default false). */
+        public Builder centerTargets(boolean v) {
+            centerTargets = v;
+            return this;
+        }
+
         /** Validates and builds. */
         public AuxTasksConfig build() {
             return new AuxTasksConfig(lambdaAlign, lambdaSemantic, tau, matching, negatives, excludeSameSource,
-                    headHidden, alignEnabled, semanticEnabled, propagationTemperature, layerNormEps, dataType);
+                    headHidden, alignEnabled, semanticEnabled, propagationTemperature, layerNormEps, dataType,
+                    centerTargets);
         }
     }
 }

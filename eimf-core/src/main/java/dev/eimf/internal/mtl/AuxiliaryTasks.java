@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li><b>modality alignment</b>: InfoNCE with temperature tau, anchor v_k, positive g(s_pi(k)), negatives the
  *       projected semantic interests of the other eligible users of the batch ({@link NegativeSet}); the
  *       user's own unmatched interests are neither positives nor negatives; cosine similarity / tau;</li>
- *   <li><b>semantic prediction</b>: a 2-layer MLP head h: R^d -> R^D and the loss {@code 1 - cos(h(v_k), s_pi(k))}.</li>
+ *   <li><b>semantic prediction</b>: a 2-layer MLP head h: R^d -> R^D and the loss {@code 1 - cos(h(v_k), s_pi(k))}
+ *       (or {@code s_pi(k) - mean} with {@link AuxTasksConfig#centerTargets()}).</li>
  * </ul>
  * Both losses are weighted means over the (user, interest) pairs of the users that have semantics and a positive
  * weight ({@link SemanticBatch.Row#active()}): {@code sum_b w_b sum_k l_bk / (K sum_b w_b)}. Weights are relative
@@ -52,6 +53,8 @@ public final class AuxiliaryTasks {
     private final Projection g;
     private final SemanticHead h;
     private final List<Param> params;
+    /** The mean subtracted from semantic-prediction targets, or null (see {@link AuxTasksConfig#centerTargets()}). */
+    private double[] targetMean;
 
     /**
      * Creates the module with weights drawn from {@code seed}.
@@ -136,6 +139,26 @@ public final class AuxiliaryTasks {
         return params;
     }
 
+    /**
+     * Sets the mean that semantic prediction subtracts from its targets when {@link AuxTasksConfig#centerTargets()}
+     * is on; without that setting the call is refused, so a caller cannot centre by accident.
+     *
+     * @param mean a D-dimensional mean of the semantic vectors
+     */
+    public void centreTargets(float[] mean) {
+        if (!config.centerTargets()) {
+            throw new IllegalStateException("centreTargets needs AuxTasksConfig.centerTargets(true)");
+        }
+        if (mean == null || mean.length != semanticDim) {
+            throw new IllegalArgumentException("mean must have length D = " + semanticDim);
+        }
+        double[] m = new double[semanticDim];
+        for (int i = 0; i < semanticDim; i++) {
+            m[i] = mean[i];
+        }
+        targetMean = m;
+    }
+
     /** Sets every parameter gradient to zero. */
     public void zeroGradients() {
         for (Param p : params) {
@@ -213,6 +236,9 @@ public final class AuxiliaryTasks {
             total += row.interests().length;
         }
         int[][] matching = new int[batch][];
+        if (config.semanticEnabled() && config.centerTargets() && targetMean == null) {
+            throw new IllegalStateException("centerTargets is on but no mean was set (centreTargets)");
+        }
         if (nAct == 0 || !(config.alignEnabled() || config.semanticEnabled())) {
             return new Result(0, 0, 0, 0, 0, 0, matching);
         }
@@ -415,10 +441,10 @@ public final class AuxiliaryTasks {
         for (int a = 0; a < bt.nAct(); a++) {
             for (int k = 0; k < numK; k++) {
                 int p = a * numK + k;
-                double[] t = bt.s()[bt.off()[a] + bt.pi()[a][k]];
+                double[] t = target(bt.s()[bt.off()[a] + bt.pi()[a][k]]);
                 double[] yp = y[p];
                 double ny = Math.max(Mats.norm(yp), MIN_NORM);
-                double nt = Mats.norm(t);
+                double nt = Math.max(Mats.norm(t), MIN_NORM);
                 double c = Mats.dot(yp, t) / (ny * nt);
                 loss += bt.coef()[a] * (1 - c);
                 if (backward) {
@@ -438,6 +464,17 @@ public final class AuxiliaryTasks {
             }
         }
         return loss;
+    }
+
+    private double[] target(double[] s) {
+        if (targetMean == null) {
+            return s;
+        }
+        double[] t = new double[s.length];
+        for (int i = 0; i < s.length; i++) {
+            t[i] = s[i] - targetMean[i];
+        }
+        return t;
     }
 
     private static double[][] normalise(double[][] x, double[] norms) {

@@ -170,6 +170,9 @@ public final class EimfPipeline {
                     result.stats().failed(), targets.ownCount(), targets.propagatedCount(), targets.size()));
             AuxiliaryTasks tasks = new AuxiliaryTasks(config.aux(), warm.model().encoder().dim(),
                     config.textEncoder().dimension(), full.seed() ^ 0x4549_4D46L);
+            if (config.aux().centerTargets() && targets.mean().isPresent()) {
+                tasks.centreTargets(targets.mean().get());
+            }
             SemanticObjective obj = new SemanticObjective(tasks, targets);
             mainOptions = mainOptions.withAuxiliary(obj);
             typical = Optional.of(samples);

@@ -20,6 +20,10 @@ public final class SemanticObjective implements AuxiliaryObjective {
     private double lastAlign;
     private double lastSemantic;
     private int lastActive;
+    /** Moving averages (about the last 100 steps) of the unweighted losses; NaN before the first batch. */
+    private double avgAlign = Double.NaN;
+    private double avgSemantic = Double.NaN;
+    private static final double AVG_RATE = 0.01;
 
     /**
      * @param tasks   the auxiliary module (its parameters are trained)
@@ -55,6 +59,10 @@ public final class SemanticObjective implements AuxiliaryObjective {
         lastAlign = r.alignLoss();
         lastSemantic = r.semanticLoss();
         lastActive = r.activeUsers();
+        if (r.activeUsers() > 0) {
+            avgAlign = Double.isNaN(avgAlign) ? lastAlign : avgAlign + AVG_RATE * (lastAlign - avgAlign);
+            avgSemantic = Double.isNaN(avgSemantic) ? lastSemantic : avgSemantic + AVG_RATE * (lastSemantic - avgSemantic);
+        }
         return r.loss();
     }
 
@@ -66,6 +74,16 @@ public final class SemanticObjective implements AuxiliaryObjective {
     /** Unweighted semantic-prediction loss of the latest batch. */
     public double lastSemanticLoss() {
         return lastSemantic;
+    }
+
+    /** Moving average (about the last 100 batches with targets) of the unweighted alignment loss; NaN before any. */
+    public double averageAlignLoss() {
+        return avgAlign;
+    }
+
+    /** Moving average (about the last 100 batches with targets) of the unweighted semantic loss; NaN before any. */
+    public double averageSemanticLoss() {
+        return avgSemantic;
     }
 
     /** Batch rows that had semantic targets in the latest batch. */

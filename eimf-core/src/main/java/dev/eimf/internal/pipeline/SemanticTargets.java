@@ -27,11 +27,13 @@ public final class SemanticTargets {
     private final SemanticBatch.Row[] rows;
     private final int own;
     private final int propagated;
+    private final float[] mean;
 
-    private SemanticTargets(SemanticBatch.Row[] rows, int own, int propagated) {
+    private SemanticTargets(SemanticBatch.Row[] rows, int own, int propagated, float[] mean) {
         this.rows = rows;
         this.own = own;
         this.propagated = propagated;
+        this.mean = mean;
     }
 
     /**
@@ -85,7 +87,86 @@ public final class SemanticTargets {
                 }
             }
         }
-        return new SemanticTargets(rows, own, propagated);
+        return new SemanticTargets(rows, own, propagated, meanOf(rows, typical));
+    }
+
+    /** The mean of the typical users' own semantic vectors, each vector once; null when there are none. */
+    private static float[] meanOf(SemanticBatch.Row[] rows, boolean[] typical) {
+        double[] sum = null;
+        long count = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (!typical[i] || !rows[i].active()) {
+                continue;
+            }
+            for (float[] v : rows[i].interests()) {
+                if (sum == null) {
+                    sum = new double[v.length];
+                }
+                for (int c = 0; c < v.length; c++) {
+                    sum[c] += v[c];
+                }
+                count++;
+            }
+        }
+        if (sum == null) {
+            return null;
+        }
+        float[] out = new float[sum.length];
+        for (int c = 0; c < sum.length; c++) {
+            out[c] = (float) (sum[c] / count);
+        }
+        return out;
+    }
+
+    /** The mean of the typical users' own semantic vectors (each vector once), or empty when none has any. */
+    public java.util.Optional<float[]> mean() {
+        return java.util.Optional.ofNullable(mean).map(float[]::clone);
+    }
+
+    /**
+     * The semantic-prediction loss {@code 1 - cos(c, t)} that the best input-independent prediction c reaches on
+     * average over the typical users' own vectors t (c = the mean direction of the targets): a head that does no
+     * better than this has learned nothing about the user. With {@code centred} the targets are {@code t - mean}
+     * and c is their mean direction too.
+     */
+    public double constantPredictorLoss(boolean centred) {
+        if (mean == null) {
+            return Double.NaN;
+        }
+        java.util.List<double[]> ts = new java.util.ArrayList<>();
+        double[] sum = new double[mean.length];
+        for (SemanticBatch.Row r : rows) {
+            if (r.active() && r.weight() == 1.0) {
+                for (float[] v : r.interests()) {
+                    double[] t = new double[v.length];
+                    double n = 0;
+                    for (int c = 0; c < v.length; c++) {
+                        t[c] = v[c] - (centred ? mean[c] : 0);
+                        n += t[c] * t[c];
+                    }
+                    n = Math.max(Math.sqrt(n), 1e-12);
+                    for (int c = 0; c < v.length; c++) {
+                        t[c] /= n;
+                        sum[c] += t[c];
+                    }
+                    ts.add(t);
+                }
+            }
+        }
+        double ns = 0;
+        for (double x : sum) {
+            ns += x * x;
+        }
+        ns = Math.max(Math.sqrt(ns), 1e-12);
+        double loss = 0;
+        for (double[] t : ts) {
+            double c = 0;
+            for (int i = 0; i < t.length; i++) {
+                c += t[i] * sum[i] / ns;
+            }
+            loss += 1 - c;
+        }
+        return ts.isEmpty() ? Double.NaN : loss / ts.size();
     }
 
     /** The row of training user {@code index}. */

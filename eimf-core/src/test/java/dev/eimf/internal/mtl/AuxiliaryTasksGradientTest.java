@@ -46,6 +46,11 @@ class AuxiliaryTasksGradientTest {
     }
 
     @Test
+    void semanticPredictionGradientsCentredTargets() {
+        check(base().lambdaSemantic(1).alignEnabled(false).centerTargets(true).build(), false, false, true);
+    }
+
+    @Test
     void combinedWeightedLossGradients() {
         check(base().lambdaAlign(0.3).lambdaSemantic(0.7).build(), false, true, true);
     }
@@ -62,6 +67,13 @@ class AuxiliaryTasksGradientTest {
     private static void check(AuxTasksConfig cfg, boolean square, boolean gMoves, boolean hMoves) {
         SplittableRandom rng = new SplittableRandom(square ? 11 : 12);
         AuxiliaryTasks aux = new AuxiliaryTasks(cfg, MtlFixtures.D_SMALL, MtlFixtures.D_BIG, 5L);
+        if (cfg.centerTargets()) {
+            float[] mean = new float[MtlFixtures.D_BIG];
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = (float) (0.3 * rng.nextGaussian());
+            }
+            aux.centreTargets(mean);
+        }
         // Non-trivial biases and gains so that their gradients are exercised away from the initial point.
         for (Param p : aux.parameters()) {
             INDArray noise = Nd4j.createFromArray(gaussian(rng, (int) p.value().length()))

@@ -264,6 +264,33 @@ class AuxiliaryTasksTest {
     }
 
     @Test
+    void centredTargetsChangeOnlyTheSemanticLossAndNeedTheSetting() {
+        SplittableRandom rng = new SplittableRandom(21);
+        SemanticBatch batch = MtlFixtures.batch(rng);
+        INDArray v = MtlFixtures.interests(rng, batch.size(), K, D, DataType.DOUBLE);
+        AuxTasksConfig plainCfg = AuxTasksConfig.builder().dataType(DataType.DOUBLE).build();
+        AuxTasksConfig centredCfg = plainCfg.toBuilder().centerTargets(true).build();
+        AuxiliaryTasks plain = new AuxiliaryTasks(plainCfg, D, MtlFixtures.D_BIG, 3L);
+        AuxiliaryTasks centred = new AuxiliaryTasks(centredCfg, D, MtlFixtures.D_BIG, 3L);
+        assertThrows(IllegalStateException.class, () -> centred.evaluate(v, batch), "no mean set yet");
+        assertThrows(IllegalStateException.class, () -> plain.centreTargets(new float[MtlFixtures.D_BIG]));
+        assertThrows(IllegalArgumentException.class, () -> centred.centreTargets(new float[MtlFixtures.D_BIG + 1]));
+        float[] zero = new float[MtlFixtures.D_BIG];
+        centred.centreTargets(zero);
+        AuxiliaryTasks.Result a = plain.evaluate(v, batch);
+        AuxiliaryTasks.Result b = centred.evaluate(v, batch);
+        assertEquals(a.semanticLoss(), b.semanticLoss(), 1e-12, "a zero mean centres nothing");
+        float[] mean = new float[MtlFixtures.D_BIG];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (float) rng.nextGaussian();
+        }
+        centred.centreTargets(mean);
+        AuxiliaryTasks.Result c = centred.evaluate(v, batch);
+        assertEquals(a.alignLoss(), c.alignLoss(), 1e-12, "alignment does not see the centring");
+        assertNotEquals(a.semanticLoss(), c.semanticLoss(), 1e-6);
+    }
+
+    @Test
     void rejectsMismatchedShapes() {
         AuxiliaryTasks aux = new AuxiliaryTasks(AuxTasksConfig.defaults(), D, BIG_D, 1L);
         SplittableRandom rng = new SplittableRandom(15);
