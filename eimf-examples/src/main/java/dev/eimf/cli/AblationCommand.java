@@ -233,6 +233,7 @@ final class AblationCommand implements Command {
                 var obj = r.objective().get();
                 esim.put("align_loss", obj.averageAlignLoss());
                 esim.put("semantic_loss", obj.averageSemanticLoss());
+                esim.put("item_loss", obj.averageItemLoss());
                 esim.put("semantic_loss_constant", obj.targets().constantPredictorLoss(obj.tasks().config().centerTargets()));
             }
             return new Outcome(seed, valid.values(), test.values(), t.steps(), t.bestStep(),

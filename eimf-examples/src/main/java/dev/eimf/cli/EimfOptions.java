@@ -21,6 +21,8 @@ final class EimfOptions {
                 Command.Option.optional("lambda-semantic", "X", "weight of the semantic-prediction loss", String.valueOf(d.lambdaSemantic())),
                 Command.Option.optional("tau", "X", "InfoNCE temperature of the alignment loss", String.valueOf(d.tau())),
                 Command.Option.optional("matching", "argmax|hungarian", "how behavioural interests meet semantic ones", "argmax"),
+                Command.Option.optional("lambda-item", "X", "weight of item-side alignment (an item's embedding towards its text; 0 = off)",
+                        String.valueOf(d.lambdaItem())),
                 Command.Option.flag("center-targets", "semantic prediction predicts each phrase vector minus the phrases' mean"),
                 Command.Option.flag("no-propagation", "only typical users get auxiliary losses (no cluster propagation)"),
                 Command.Option.optional("propagation-temperature", "X", "temperature of the propagated weight exp(-dist/X)",
@@ -45,6 +47,7 @@ final class EimfOptions {
             m.put("tau", aux.tau());
             m.put("matching", aux.matching().name().toLowerCase(Locale.ROOT));
             m.put("center_targets", aux.centerTargets());
+            m.put("lambda_item", aux.lambdaItem());
             m.put("propagation", propagate);
             m.put("propagation_temperature", aux.propagationTemperature());
             m.put("warmup", warmupSteps);
@@ -65,6 +68,7 @@ final class EimfOptions {
                     .matching(Matching.valueOf(matching.toUpperCase(Locale.ROOT)))
                     .propagationTemperature(args.getDouble("propagation-temperature", d.propagationTemperature()))
                     .centerTargets(args.flag("center-targets"))
+                    .lambdaItem(args.getDouble("lambda-item", d.lambdaItem()))
                     .build();
             return new Parsed(aux, !args.flag("no-propagation"), warmup);
         } catch (IllegalArgumentException e) {

@@ -31,16 +31,21 @@ import org.nd4j.linalg.api.buffer.DataType;
  *                                 every vector along one shared direction, so a head that outputs that direction
  *                                 for everyone already scores well; centring leaves only what differs between
  *                                 users for the head (and through it v) to predict. Default false
+ * @param lambdaItem               weight of item-side alignment (default 0 = off): InfoNCE between an item's
+ *                                 embedding and g of its own text, the batch's other items as negatives, so that
+ *                                 semantics reach items no typical user touched
  */
 public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double tau, Matching matching,
                              NegativeSet negatives, boolean excludeSameSource, int headHidden,
                              boolean alignEnabled, boolean semanticEnabled, double propagationTemperature,
-                             double layerNormEps, DataType dataType, boolean centerTargets) {
+                             double layerNormEps, DataType dataType, boolean centerTargets,
+                             double lambdaItem) {
 
     /** Validates; prefer {@link #builder()}. */
     public AuxTasksConfig {
         nonNegative("lambdaAlign", lambdaAlign);
         nonNegative("lambdaSemantic", lambdaSemantic);
+        nonNegative("lambdaItem", lambdaItem);
         positive("tau", tau);
         positive("propagationTemperature", propagationTemperature);
         positive("layerNormEps", layerNormEps);
@@ -86,7 +91,12 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
                 .negatives(negatives).excludeSameSource(excludeSameSource).headHidden(headHidden)
                 .alignEnabled(alignEnabled).semanticEnabled(semanticEnabled)
                 .propagationTemperature(propagationTemperature).layerNormEps(layerNormEps).dataType(dataType)
-                .centerTargets(centerTargets);
+                .centerTargets(centerTargets).lambdaItem(lambdaItem);
+    }
+
+    /** Whether item-side alignment is on ({@link #lambdaItem()} > 0). */
+    public boolean itemAlignEnabled() {
+        return lambdaItem > 0;
     }
 
     /** The head's hidden width for interest dimension d: {@link #headHidden()}, or 2d when that is 0. */
@@ -122,6 +132,7 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
         private double layerNormEps = 1e-5;
         private DataType dataType = DataType.FLOAT;
         private boolean centerTargets;
+        private double lambdaItem;
 
         private Builder() {
         }
@@ -204,11 +215,17 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
             return this;
         }
 
+        /** Weight of item-side alignment (default 0 = off). */
+        public Builder lambdaItem(double v) {
+            lambdaItem = v;
+            return this;
+        }
+
         /** Validates and builds. */
         public AuxTasksConfig build() {
             return new AuxTasksConfig(lambdaAlign, lambdaSemantic, tau, matching, negatives, excludeSameSource,
                     headHidden, alignEnabled, semanticEnabled, propagationTemperature, layerNormEps, dataType,
-                    centerTargets);
+                    centerTargets, lambdaItem);
         }
     }
 }

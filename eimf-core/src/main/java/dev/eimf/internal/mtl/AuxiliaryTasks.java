@@ -466,6 +466,79 @@ public final class AuxiliaryTasks {
         return loss;
     }
 
+    /**
+     * Item-side alignment (docs/METHOD.md, section 5.3): InfoNCE with temperature tau between each item's embedding
+     * {@code e_i} (anchor) and {@code g(t_i)} of its own text (positive), the other rows' {@code g(t_j)} as
+     * negatives, cosine similarity; the mean over the rows. When {@code scale > 0}, adds {@code scale * dL/de} into
+     * {@code dE} and {@code scale * dL/dtheta_g} into g's gradients. Fewer than two rows give 0.
+     *
+     * @param e     item embeddings [N][d] (distinct items)
+     * @param t     their text vectors [N][D]
+     * @param scale weight of the loss's gradient (0 = loss only)
+     * @param dE    [N][d] buffer to add into, or null when scale is 0
+     * @return the unweighted loss
+     */
+    public double alignItems(double[][] e, float[][] t, double scale, double[][] dE) {
+        int n = e.length;
+        if (t.length != n) {
+            throw new IllegalArgumentException("e has " + n + " rows, t has " + t.length);
+        }
+        if (n < 2) {
+            return 0;
+        }
+        double[][] sd = new double[n][semanticDim];
+        for (int r = 0; r < n; r++) {
+            if (t[r].length != semanticDim || e[r].length != interestDim) {
+                throw new IllegalArgumentException("row " + r + ": e has " + e[r].length + " and t " + t[r].length
+                        + " columns, expected " + interestDim + " and " + semanticDim);
+            }
+            for (int i = 0; i < semanticDim; i++) {
+                sd[r][i] = t[r][i];
+            }
+        }
+        Projection.Pass gPass = g.forward(Mats.of(sd, dt));
+        double[] normA = new double[n];
+        double[][] anchors = normalise(e, normA);
+        double[] normG = new double[n];
+        double[][] cands = normalise(gPass.out(), normG);
+        INDArray anchorsArr = Mats.of(anchors, dt);
+        INDArray candsArr = Mats.of(cands, dt);
+        double[][] cos = Mats.toDouble(Mats.mm(anchorsArr, false, candsArr, true));
+        double tau = config.tau();
+        boolean backward = scale > 0;
+        double[][] dCos = backward ? new double[n][n] : null;
+        double loss = 0;
+        double[] ex = new double[n];
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, cos[i][j] / tau);
+            }
+            double z = 0;
+            for (int j = 0; j < n; j++) {
+                ex[j] = Math.exp(cos[i][j] / tau - max);
+                z += ex[j];
+            }
+            loss += (Math.log(z) + max - cos[i][i] / tau) / n;
+            if (backward) {
+                double gScale = scale / (n * tau);
+                for (int j = 0; j < n; j++) {
+                    dCos[i][j] = gScale * (ex[j] / z - (i == j ? 1 : 0));
+                }
+            }
+        }
+        if (backward) {
+            INDArray dCosArr = Mats.of(dCos, dt);
+            double[][] dAnchors = Mats.toDouble(Mats.mm(dCosArr, false, candsArr, false));
+            double[][] dCands = Mats.toDouble(Mats.mm(dCosArr, true, anchorsArr, false));
+            addNormaliseBackward(anchors, normA, dAnchors, dE);
+            double[][] dG = new double[n][interestDim];
+            addNormaliseBackward(cands, normG, dCands, dG);
+            gPass.backward(dG);
+        }
+        return loss;
+    }
+
     private double[] target(double[] s) {
         if (targetMean == null) {
             return s;

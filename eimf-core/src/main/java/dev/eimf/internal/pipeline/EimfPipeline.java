@@ -174,6 +174,14 @@ public final class EimfPipeline {
                 tasks.centreTargets(targets.mean().get());
             }
             SemanticObjective obj = new SemanticObjective(tasks, targets);
+            if (config.aux().itemAlignEnabled()) {
+                long t1 = System.nanoTime();
+                float[][] byItem = itemTextVectors(dataset.catalog(), config.textEncoder());
+                obj.itemTexts(byItem);
+                listener.stage("esim", String.format(Locale.ROOT, "item texts: %d of %d items encoded in %.1f s",
+                        Arrays.stream(byItem).filter(Objects::nonNull).count(), dataset.catalog().size(),
+                        (System.nanoTime() - t1) / 1e9));
+            }
             mainOptions = mainOptions.withAuxiliary(obj);
             typical = Optional.of(samples);
             esim = Optional.of(result);
@@ -199,6 +207,62 @@ public final class EimfPipeline {
                         : Optional.of(warm.validations().get(warm.validations().size() - 1).metrics()),
                 warm.validations(), warm.trainSeconds(), warm.evalSeconds(), warm.secondsPer1000Steps(), warm.finalLoss());
         return new EimfResult(r.model(), warm, r, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0);
+    }
+
+    /** Items encoded per call of the text encoder. */
+    private static final int ITEM_TEXT_BATCH = 256;
+
+    /**
+     * Every item's text vector for item-side alignment, indexed by item id (null where the item has no title,
+     * category or brand): the encoder's vector of {@link #itemText}.
+     */
+    static float[][] itemTextVectors(dev.eimf.data.ItemCatalog catalog, dev.eimf.esim.TextEncoder encoder)
+            throws IOException {
+        float[][] out = new float[catalog.tableSize()][];
+        List<Integer> ids = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int id = 1; id < catalog.tableSize(); id++) {
+            String text = itemText(catalog.info(id));
+            if (text.isEmpty()) {
+                continue;
+            }
+            ids.add(id);
+            texts.add(text);
+            if (texts.size() == ITEM_TEXT_BATCH) {
+                encodeInto(encoder, ids, texts, out);
+            }
+        }
+        if (!texts.isEmpty()) {
+            encodeInto(encoder, ids, texts, out);
+        }
+        return out;
+    }
+
+    private static void encodeInto(dev.eimf.esim.TextEncoder encoder, List<Integer> ids, List<String> texts,
+                                   float[][] out) throws IOException {
+        List<float[]> v = encoder.encode(texts);
+        if (v.size() != texts.size()) {
+            throw new IllegalStateException("text encoder " + encoder.name() + " returned " + v.size()
+                    + " vectors for " + texts.size() + " texts");
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            out[ids.get(i)] = v.get(i);
+        }
+        ids.clear();
+        texts.clear();
+    }
+
+    /** An item as text: its title, then its categories as a path, then its brand; empty when it has none. */
+    static String itemText(dev.eimf.data.ItemInfo item) {
+        StringBuilder b = new StringBuilder(item.title().strip());
+        String cats = String.join(" > ", item.categories().stream().map(String::strip).filter(c -> !c.isEmpty()).toList());
+        if (!cats.isEmpty()) {
+            b.append(b.length() > 0 ? ". " : "").append(cats);
+        }
+        if (!item.brand().isBlank()) {
+            b.append(b.length() > 0 ? ". " : "").append("Brand: ").append(item.brand().strip());
+        }
+        return b.toString();
     }
 
     /** The L2-normalised mean of each sequence's K interests (last T items) under the model. */

@@ -24,4 +24,18 @@ public interface AuxiliaryObjective {
      * @return the weighted loss this objective adds to the total
      */
     double forwardBackward(INDArray interests, int[] users, INDArray dInterests);
+
+    /**
+     * An objective on the item table for the batch's target items: ADDS its gradient into {@code tableGrad}
+     * (rows = item ids) and into the parameters' gradients. Called after {@link #forwardBackward}, before the
+     * gradients are clipped. The default adds nothing.
+     *
+     * @param table     the item table [numItems + 1, d] (row 0 is padding)
+     * @param items     the batch's target item ids (may repeat)
+     * @param tableGrad the table's sparse gradient of this step
+     * @return the weighted loss this objective adds to the total
+     */
+    default double itemForwardBackward(INDArray table, int[] items, TableGradient tableGrad) {
+        return 0;
+    }
 }

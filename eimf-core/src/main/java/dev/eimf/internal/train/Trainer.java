@@ -237,6 +237,7 @@ public final class Trainer {
                 double loss = res.loss();
                 if (aux.isPresent()) {
                     loss += aux.get().forwardBackward(pass.interests(), users, dInterests);
+                    loss += aux.get().itemForwardBackward(table, targets, tableGrad);
                 }
                 INDArray dX = pass.backward(dInterests);
                 tableGrad.scatterHistories(ids, dX);

@@ -51,6 +51,60 @@ class AuxiliaryTasksGradientTest {
     }
 
     @Test
+    void itemAlignmentGradients() {
+        SplittableRandom rng = new SplittableRandom(13);
+        AuxiliaryTasks aux = new AuxiliaryTasks(base().lambdaItem(1).tau(0.2).build(), MtlFixtures.D_SMALL,
+                MtlFixtures.D_BIG, 6L);
+        for (Param p : aux.parameters()) {
+            p.value().addi(Nd4j.createFromArray(gaussian(rng, (int) p.value().length())).reshape(p.value().shape()).muli(0.2));
+        }
+        int n = 5;
+        double[][] e = new double[n][];
+        float[][] t = new float[n][MtlFixtures.D_BIG];
+        for (int r = 0; r < n; r++) {
+            e[r] = gaussian(rng, MtlFixtures.D_SMALL);
+            for (int i = 0; i < t[r].length; i++) {
+                t[r][i] = (float) rng.nextGaussian();
+            }
+        }
+        aux.zeroGradients();
+        double[][] dE = new double[n][MtlFixtures.D_SMALL];
+        double scale = 0.7;
+        double loss = aux.alignItems(e, t, scale, dE);
+        assertTrue(loss > 0, "loss " + loss);
+        DoubleSupplier f = () -> scale * aux.alignItems(e, t, 0, null);
+        assertEquals(scale * loss, f.getAsDouble(), 1e-12);
+        List<String> failures = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < MtlFixtures.D_SMALL; c++) {
+                double orig = e[r][c];
+                e[r][c] = orig + H;
+                double up = f.getAsDouble();
+                e[r][c] = orig - H;
+                double down = f.getAsDouble();
+                e[r][c] = orig;
+                double numeric = (up - down) / (2 * H);
+                double err = Math.abs(dE[r][c] - numeric) / Math.max(Math.max(Math.abs(dE[r][c]), Math.abs(numeric)), 1e-4);
+                if (err > TOL) {
+                    failures.add("e[" + r + "][" + c + "] analytic " + dE[r][c] + " numeric " + numeric);
+                }
+            }
+        }
+        for (Param p : aux.parameters()) {
+            compare(p.name(), p.value(), p.grad(), f, failures);
+            double max = p.grad().amaxNumber().doubleValue();
+            if (p.name().startsWith("mtl.g.")) {
+                assertTrue(max > 1e-4, p.name() + " gradient is trivially zero: " + max);
+            } else {
+                assertEquals(0.0, max, 0.0, p.name() + " gets a gradient from item alignment");
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        assertEquals(0.0, aux.alignItems(new double[][] {e[0]}, new float[][] {t[0]}, 1, new double[1][MtlFixtures.D_SMALL]),
+                0.0, "one item has no negative");
+    }
+
+    @Test
     void combinedWeightedLossGradients() {
         check(base().lambdaAlign(0.3).lambdaSemantic(0.7).build(), false, true, true);
     }

@@ -102,4 +102,40 @@ class EimfPipelineTest {
         assertEquals(plain.validations(), staged.training().validations());
         assertTrue(Arrays.equals(plain.model().itemTable().data().asFloat(), staged.model().itemTable().data().asFloat()));
     }
+
+    @Test
+    void itemAlignmentAndCentredTargetsTakePartInTraining(@TempDir Path dir) throws Exception {
+        Dataset ds = data();
+        Split split = ComiRecProtocol.defaults().split(ds, 4);
+        EimfConfig plainCfg = config(dir.resolve("plain"), true);
+        EimfConfig cfg = plainCfg.toBuilder().aux(plainCfg.aux().toBuilder().lambdaItem(0.5).centerTargets(true).build())
+                .build();
+        StringBuilder log = new StringBuilder();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public void stage(String stage, String detail) {
+                log.append(stage).append(": ").append(detail).append('\n');
+            }
+        };
+        EimfResult plain = new EimfPipeline(plainCfg).run(ds, split, PipelineListener.NONE);
+        EimfResult with = new EimfPipeline(cfg.toBuilder().storeDir(dir.resolve("store2")).workDir(dir.resolve("work2"))
+                .build()).run(ds, split, listener);
+        assertTrue(log.toString().contains("item texts: "), log.toString());
+        SemanticObjective obj = with.objective().orElseThrow();
+        assertTrue(Double.isFinite(obj.averageItemLoss()) && obj.averageItemLoss() > 0, "item loss " + obj.averageItemLoss());
+        assertTrue(Double.isNaN(plain.objective().orElseThrow().averageItemLoss()), "off by default");
+        assertTrue(obj.targets().mean().isPresent());
+        assertTrue(obj.targets().constantPredictorLoss(true) > obj.targets().constantPredictorLoss(false),
+                "an input-blind head does worse on centred targets");
+        // the same warm-up, then different multi-task training
+        assertEquals(plain.warmup().validations(), with.warmup().validations());
+        assertFalse(Arrays.equals(plain.model().itemTable().data().asFloat(), with.model().itemTable().data().asFloat()));
+    }
+
+    @Test
+    void itemTextIsTitleCategoriesAndBrand() {
+        assertEquals("Red lipstick. Makeup > Lips. Brand: Acme", EimfPipeline.itemText(
+                new dev.eimf.data.ItemInfo("i1", " Red lipstick ", List.of("Makeup", " ", "Lips"), "Acme", "")));
+        assertEquals("", EimfPipeline.itemText(new dev.eimf.data.ItemInfo("i2", "", List.of(), "", "")));
+    }
 }
