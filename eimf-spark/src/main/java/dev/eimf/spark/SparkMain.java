@@ -28,6 +28,10 @@ public final class SparkMain {
                    eimf-spark topn --model DIR --data DIR [--part test] [--n 20] [--item-blocks B] --out DIR
                                    [--interests-out DIR]
                    eimf-spark evaluate --model DIR --data DIR [--part test] [--cutoffs 20,50] [--item-blocks B]
+                   eimf-spark typical --model DIR --data DIR [--part train|all] [--clusters 50] [--per-cluster 4]
+                                      --store DIR --out DIR [--dataset ORIGINAL_DIR] [--seed 42]
+                                      [--max-iterations 100] [--temperature 1.0] [--propagate true|false]
+                                      [--text-dim 256]
             preprocess writes DIR/sequences, DIR/items and DIR/split (Parquet); topn and evaluate read them.""";
 
     /** Runs one subcommand. */
@@ -46,6 +50,7 @@ public final class SparkMain {
                 case "preprocess" -> preprocess(spark, o);
                 case "topn" -> topN(spark, o);
                 case "evaluate" -> evaluate(spark, o);
+                case "typical" -> typical(spark, o);
                 default -> throw new IllegalArgumentException("unknown command " + args[0] + "\n" + USAGE);
             }
             System.err.printf("eimf-spark %s: %.1f s%n", args[0], (System.nanoTime() - t0) / 1e9);
@@ -94,6 +99,54 @@ public final class SparkMain {
         MetricsResult m = new SparkEvaluator(spark, EvalConfig.builder().cutoffs(cutoffs).build(),
                 Integer.parseInt(o.getOrDefault("item-blocks", "1"))).evaluate(required(o, "model"), cases(spark, o));
         System.out.println(m);
+    }
+
+    /**
+     * Typical users and propagated interests ({@link SparkTypicalUsers}) with the offline metadata extractor and
+     * the hashing text encoder; the item text comes from {@code --dataset} (the dataset directory before
+     * preprocessing, read on the driver) or else from the model's catalogue.
+     */
+    private static void typical(SparkSession spark, Map<String, String> o) {
+        SparkTypicalUsers.Config config = SparkTypicalUsers.Config.builder()
+                .clusters(Integer.parseInt(o.getOrDefault("clusters", "50")))
+                .perCluster(Integer.parseInt(o.getOrDefault("per-cluster", "4")))
+                .seed(Long.parseLong(o.getOrDefault("seed", "42")))
+                .maxIterations(Integer.parseInt(o.getOrDefault("max-iterations", "100")))
+                .temperature(Double.parseDouble(o.getOrDefault("temperature", "1.0")))
+                .propagate(Boolean.parseBoolean(o.getOrDefault("propagate", "true"))).build();
+        String data = required(o, "data");
+        Dataset<Row> users = switch (o.getOrDefault("part", SparkSplits.TRAIN)) {
+            case SparkSplits.TRAIN -> spark.read().parquet(data + "/split").filter(col("part").equalTo(SparkSplits.TRAIN))
+                    .select("user", "history");
+            case "all" -> spark.read().parquet(data + "/sequences").select(col("user"), col("items").as("history"));
+            default -> throw new IllegalArgumentException("--part must be train or all");
+        };
+        Map<String, dev.eimf.data.ItemInfo> items = Map.of();
+        if (o.containsKey("dataset")) {
+            dev.eimf.data.RawData raw = dev.eimf.data.DatasetLoaders.load(java.nio.file.Path.of(o.get("dataset")),
+                    dev.eimf.data.LoadOptions.lenientMode());
+            if (raw.report().skippedCount() > 0) {
+                System.err.printf("--dataset %s: %d malformed line(s) skipped%n", o.get("dataset"), raw.report().skippedCount());
+            }
+            items = raw.items();
+        }
+        SparkTypicalUsers.Result r;
+        try {
+            r = new SparkTypicalUsers(spark, required(o, "model"), config).run(users, items,
+                    dev.eimf.esim.MetadataInterestExtractor.builder().build(),
+                    new dev.eimf.esim.HashingTextEncoder(Integer.parseInt(o.getOrDefault("text-dim", "256")), true),
+                    java.nio.file.Path.of(required(o, "store")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String out = required(o, "out");
+        r.targets().write().mode(SaveMode.Overwrite).parquet(out);
+        Row counts = spark.read().parquet(out).selectExpr("count(*)",
+                "count_if(typical and weight is not null)", "count_if(not typical and weight is not null)").first();
+        SparkTypicalUsers.Extracted x = r.extracted();
+        System.out.printf("users %d, clusters %d, typical users %d (%d from the store, %d failed); targets: %d own, "
+                        + "%d propagated -> %s%n", counts.getLong(0), r.selection().numClusters(), x.users().size(),
+                x.cached(), x.failed(), counts.getLong(1), counts.getLong(2), out);
     }
 
     private static Dataset<Row> cases(SparkSession spark, Map<String, String> o) {

@@ -98,9 +98,9 @@ public final class SparkTopN {
 
     /**
      * Users through the model's batched encoder, once: rows (user, known, vectors) with the known history in
-     * internal ids and the K interest vectors.
+     * internal ids and the K interest vectors. Also the first step of {@link SparkTypicalUsers}.
      */
-    private Dataset<Row> encoded(Dataset<Row> users) {
+    Dataset<Row> encoded(Dataset<Row> users) {
         DataType userType = users.schema().apply("user").dataType();
         boolean internal = historyIsInternal(users);
         Broadcast<String> dir = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelDir);
@@ -176,7 +176,7 @@ public final class SparkTopN {
                 Encoders.row(topNSchema(userType)));
     }
 
-    private static boolean historyIsInternal(Dataset<Row> users) {
+    static boolean historyIsInternal(Dataset<Row> users) {
         DataType t = users.schema().apply("history").dataType();
         if (!(t instanceof ArrayType a)) {
             throw new IllegalArgumentException("column history must be an array, got " + t.simpleString());
@@ -270,19 +270,19 @@ public final class SparkTopN {
         return out;
     }
 
-    private static List<Float> boxed(float[] v) {
+    static List<Float> boxed(float[] v) {
         List<Float> out = new ArrayList<>(v.length);
         for (float x : v) out.add(x);
         return out;
     }
 
     /** Spark's row encoder takes arrays as Scala sequences. */
-    private static scala.collection.Seq<?> seq(List<?> list) {
+    static scala.collection.Seq<?> seq(List<?> list) {
         return scala.jdk.javaapi.CollectionConverters.asScala(list);
     }
 
     /** An array<float> cell nested in another array: Spark hands it over as a Scala sequence. */
-    private static float[] floats(Object cell) {
+    static float[] floats(Object cell) {
         List<?> v = cell instanceof scala.collection.Seq<?> s ? scala.jdk.javaapi.CollectionConverters.asJava(s)
                 : (List<?>) cell;
         float[] out = new float[v.size()];
