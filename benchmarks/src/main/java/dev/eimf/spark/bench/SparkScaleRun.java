@@ -247,7 +247,15 @@ public final class SparkScaleRun {
         report.put("options", o);
         report.put("machine", machine());
         Map<String, Double> processWall = new LinkedHashMap<>();
-        if (!prepared(o)) {
+        boolean prepared;
+        try {
+            prepared = prepared(o);
+        } catch (IllegalArgumentException e) {
+            System.err.println("SparkScaleRun: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!prepared) {
             processWall.put("prepare", child(args, "prepare"));
         } else {
             System.out.println("reusing the data and the model in " + o.dir);
