@@ -12,12 +12,12 @@ import java.util.Map;
  * Writes maps, lists, int arrays, records, strings, numbers and booleans as indented JSON; enough for result files, so the
  * benchmarks module needs no JSON library. Floating-point numbers keep six significant digits; non-finite ones become {@code null}.
  */
-final class JsonOut {
+public final class JsonOut {
     private JsonOut() {
     }
 
     /** The JSON text of {@code value}. */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0);
         return sb.append('\n').toString();

@@ -18,9 +18,10 @@ import java.util.List;
  * not count (measured: it stays at zero after creating a 256 MB array), so the process's resident set is the
  * only reliable view of native memory; {@link Phase#nativeEstimateMb()} subtracts the committed heap from it.
  *
- * <p>Not thread-safe: call {@link #start} and {@link #end} from one thread.
+ * <p>Not thread-safe: call {@link #start} and {@link #end} from one thread. Public for the measurement programs
+ * of other packages ({@code dev.eimf.spark.bench.SparkScaleRun}).
  */
-final class MemoryProbe implements AutoCloseable {
+public final class MemoryProbe implements AutoCloseable {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
     private static final double MB = 1 << 20;
@@ -43,7 +44,7 @@ final class MemoryProbe implements AutoCloseable {
     private double load0;
 
     /** Starts the sampler (every {@code periodMillis}). */
-    MemoryProbe(int periodMillis) {
+    public MemoryProbe(int periodMillis) {
         hwmResettable = resetHwm();
         sampler = new Thread(() -> {
             while (running) {
@@ -60,7 +61,7 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     /** Whether the kernel let us reset the peak resident set (VmHWM) per phase. */
-    boolean hwmPerPhase() {
+    public boolean hwmPerPhase() {
         return hwmResettable;
     }
 
@@ -74,7 +75,7 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     /** Begins a phase: resets the pool peaks, the sampled peaks and, where allowed, VmHWM. */
-    void start(String phaseName) {
+    public void start(String phaseName) {
         this.name = phaseName;
         for (MemoryPoolMXBean p : heapPools) p.resetPeakUsage();
         if (hwmResettable) resetHwm();
@@ -94,7 +95,7 @@ final class MemoryProbe implements AutoCloseable {
      *
      * @param keepAlive objects the caller still holds (ignored; named so the reader sees what the live heap is)
      */
-    Phase end(Object... keepAlive) {
+    public Phase end(Object... keepAlive) {
         long wall = System.nanoTime() - wall0;
         long cpu = os.getProcessCpuTime() - cpu0;
         long gc = gcMillis() - gc0;
@@ -118,12 +119,12 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     /** Current resident set in MB. */
-    static double rssMb() {
+    public static double rssMb() {
         return statusKb("VmRSS") * 1024 / MB;
     }
 
     /** Peak resident set over the whole process life in MB (VmHWM, unless reset). */
-    static double hwmMb() {
+    public static double hwmMb() {
         return statusKb("VmHWM") * 1024 / MB;
     }
 
@@ -175,7 +176,7 @@ final class MemoryProbe implements AutoCloseable {
      * @param loadStart       1-minute load average at the start
      * @param loadEnd         1-minute load average at the end
      */
-    record Phase(String name, double wallSeconds, double cpuSeconds, double gcSeconds, double heapPoolPeakMb, double heapSampledPeakMb,
+    public record Phase(String name, double wallSeconds, double cpuSeconds, double gcSeconds, double heapPoolPeakMb, double heapSampledPeakMb,
                  double heapLiveAfterMb, double rssPeakMb, double nativePeakMb, double loadStart, double loadEnd) {
     }
 }
