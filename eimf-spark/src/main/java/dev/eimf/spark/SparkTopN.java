@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.row_number;
 
 import dev.eimf.data.ItemCatalog;
 import dev.eimf.model.InterestModel;
+import dev.eimf.internal.serve.ExactItemIndex;
+import dev.eimf.internal.serve.ScoredItem;
 import dev.eimf.model.ItemEmbeddings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.IntPredicate;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -142,28 +145,19 @@ public final class SparkTopN {
         boolean exclude = excludeHistory;
 
         Dataset<Row> enc = encoded(users);
+        int cores = spark.sparkContext().defaultParallelism();
+        if (enc.rdd().getNumPartitions() < cores) {
+            // scoring is the expensive part: give every core some of it
+            enc = enc.repartition(cores);
+        }
         Dataset<Row> work = blocks == 1 ? enc.withColumn("blk", functions.lit(0L))
                 : enc.crossJoin(spark.range(blocks).withColumnRenamed("id", "blk"));
         StructType candidate = new StructType().add("user", userType, false).add("rank", DataTypes.IntegerType, false)
                 .add("iid", DataTypes.IntegerType, false).add("score", DataTypes.FloatType, false)
                 .add("interest", DataTypes.IntegerType, false);
-        Dataset<Row> candidates = work.flatMap((FlatMapFunction<Row, Row>) r -> {
-            float[][] items = table.value();
-            int blk = (int) r.getLong(3);
-            int from = (int) ((long) items.length * blk / blocks);
-            int to = (int) ((long) items.length * (blk + 1) / blocks);
-            List<Object> vs = r.getList(2);
-            float[][] v = new float[vs.size()][];
-            for (int k = 0; k < v.length; k++) v[k] = floats(vs.get(k));
-            List<Integer> kn = r.getList(1);
-            int[] known = exclude ? kn.stream().mapToInt(Integer::intValue).toArray() : new int[0];
-            List<Row> out = new ArrayList<>(n);
-            int rank = 1;
-            for (Scored s : blockTop(v, items, from, to, n, known)) {
-                out.add(RowFactory.create(r.get(0), rank++, s.id, s.score, s.interest));
-            }
-            return out.iterator();
-        }, Encoders.row(candidate));
+        String cacheKey = modelDir + "#" + embeddings.length + "#" + blocks;
+        MapPartitionsFunction<Row, Row> score = it -> new ScoringIterator(it, table, cacheKey, blocks, n, exclude);
+        Dataset<Row> candidates = work.mapPartitions(score, Encoders.row(candidate));
         if (blocks > 1) {
             // Merge the per-block lists in the order used within a block: score, then the lower id.
             candidates = candidates.withColumn("rank", row_number().over(
@@ -230,11 +224,118 @@ public final class SparkTopN {
         }
     }
 
-    private record Scored(int id, float score, int interest) {}
+    record Scored(int id, float score, int interest) {}
+
+    /**
+     * Scores a partition's (user, known, vectors, block) rows lazily, {@link #USER_BATCH} rows at a time grouped by
+     * block, so that a partition's output is never held in memory at once.
+     */
+    private static final class ScoringIterator implements Iterator<Row> {
+        private final Iterator<Row> in;
+        private final Broadcast<float[][]> table;
+        private final String cacheKey;
+        private final int blocks;
+        private final int n;
+        private final boolean exclude;
+        private final java.util.ArrayDeque<Row> ready = new java.util.ArrayDeque<>();
+
+        ScoringIterator(Iterator<Row> in, Broadcast<float[][]> table, String cacheKey, int blocks, int n, boolean exclude) {
+            this.in = in;
+            this.table = table;
+            this.cacheKey = cacheKey;
+            this.blocks = blocks;
+            this.n = n;
+            this.exclude = exclude;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ready.isEmpty() && in.hasNext()) {
+                java.util.Map<Integer, List<Row>> byBlock = new java.util.TreeMap<>();
+                for (int i = 0; i < USER_BATCH && in.hasNext(); i++) {
+                    Row r = in.next();
+                    byBlock.computeIfAbsent((int) r.getLong(3), b -> new ArrayList<>()).add(r);
+                }
+                byBlock.forEach(this::score);
+            }
+            return !ready.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) throw new java.util.NoSuchElementException();
+            return ready.poll();
+        }
+
+        private void score(int blk, List<Row> rows) {
+            float[][] items = table.value();
+            int from = (int) ((long) items.length * blk / blocks);
+            int to = (int) ((long) items.length * (blk + 1) / blocks);
+            ExactItemIndex index = BLOCK_INDEXES.computeIfAbsent(cacheKey + "#" + blk, k -> blockIndex(items, from, to));
+            float[][][] interests = new float[rows.size()][][];
+            int[][] known = new int[rows.size()][];
+            for (int u = 0; u < rows.size(); u++) {
+                Row r = rows.get(u);
+                List<Object> vs = r.getList(2);
+                interests[u] = new float[vs.size()][];
+                for (int k = 0; k < vs.size(); k++) interests[u][k] = floats(vs.get(k));
+                List<Integer> kn = r.getList(1);
+                known[u] = exclude ? kn.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+            }
+            List<List<Scored>> top = blockTopBatch(index, from, interests, n, known);
+            for (int u = 0; u < rows.size(); u++) {
+                int rank = 1;
+                for (Scored s : top.get(u)) {
+                    ready.add(RowFactory.create(rows.get(u).get(0), rank++, s.id, s.score, s.interest));
+                }
+            }
+        }
+    }
+
+    /** Per JVM: the exact index over each block of a broadcast item table, built by the first task that needs it. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, ExactItemIndex> BLOCK_INDEXES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An exact index over rows {@code from..to-1} of the embedding table: its local id s is internal id from + s. */
+    static ExactItemIndex blockIndex(float[][] items, int from, int to) {
+        int d = items.length == 0 ? 0 : items[0].length;
+        float[][] sub = new float[to - from + 1][];
+        sub[0] = new float[d];
+        for (int row = from; row < to; row++) sub[row - from + 1] = items[row];
+        return ExactItemIndex.of(sub);
+    }
+
+    /**
+     * {@link #blockTop} for a batch of users of one block, through the exact index's batched matrix products (the
+     * single-machine serving kernel): the same items, scores up to float rounding, and order.
+     *
+     * @param index     {@link #blockIndex} of the block
+     * @param from      the block's first row (internal id from + 1)
+     * @param interests per user, K x d
+     * @param n         items per user
+     * @param known     per user, internal ids to exclude
+     */
+    static List<List<Scored>> blockTopBatch(ExactItemIndex index, int from, float[][][] interests, int n, int[][] known) {
+        IntPredicate[] excluded = new IntPredicate[interests.length];
+        for (int u = 0; u < interests.length; u++) {
+            int[] sorted = known[u].clone();
+            Arrays.sort(sorted);
+            excluded[u] = sorted.length == 0 ? null : local -> Arrays.binarySearch(sorted, local + from) >= 0;
+        }
+        List<List<ScoredItem>> top = index.topNBatch(interests, n, excluded);
+        List<List<Scored>> out = new ArrayList<>(top.size());
+        for (List<ScoredItem> t : top) {
+            List<Scored> l = new ArrayList<>(t.size());
+            for (ScoredItem s : t) l.add(new Scored(s.itemId() + from, s.score(), s.interest()));
+            out.add(l);
+        }
+        return out;
+    }
 
     /**
      * The best {@code n} of items {@code from..to-1} (rows of the embedding table; internal id = row + 1) for one
-     * user's interests, best first, excluding {@code known} (internal ids).
+     * user's interests, best first, excluding {@code known} (internal ids): the reference form of
+     * {@link #blockTopBatch}, which the jobs run and the tests compare with it.
      */
     static List<Scored> blockTop(float[][] interests, float[][] items, int from, int to, int n, int[] known) {
         int[] excluded = known.clone();
