@@ -28,12 +28,15 @@ import java.util.OptionalLong;
  * @param matching       how each behavioural interest is matched to a phrase (default {@link Matching#ARGMAX})
  * @param propagate      whether users who were not typical inherit their cluster's interests (default true)
  * @param propagationTemperature softness of that inheritance (default 1.0)
+ * @param itemAlignWeight weight of item-side alignment (default 0.1; 0 turns it off): each item's embedding
+ *                       is pulled towards its own text (title, categories, brand) embedded by the same
+ *                       {@link TextEncoder}, so that semantics reach items no typical user touched
  */
 public record ExplicitInterestsConfig(InterestExtractor extractor, TextEncoder textEncoder, long warmupSteps,
                                       int clusters, int perCluster, SelectionStrategy selection,
                                       OptionalLong selectionSeed, double alignWeight, double semanticWeight,
                                       double temperature, Matching matching, boolean propagate,
-                                      double propagationTemperature) {
+                                      double propagationTemperature, double itemAlignWeight) {
 
     /** How a behavioural interest picks the phrase it is pulled towards. */
     public enum Matching {
@@ -58,8 +61,11 @@ public record ExplicitInterestsConfig(InterestExtractor extractor, TextEncoder t
                 throw new IllegalArgumentException("alignWeight and semanticWeight must be finite and >= 0, got " + w);
             }
         }
-        if (alignWeight == 0 && semanticWeight == 0) {
-            throw new IllegalArgumentException("alignWeight and semanticWeight are both 0: train without explicit interests instead");
+        if (alignWeight == 0 && semanticWeight == 0 && itemAlignWeight == 0) {
+            throw new IllegalArgumentException("alignWeight, semanticWeight and itemAlignWeight are all 0: train without explicit interests instead");
+        }
+        if (!(itemAlignWeight >= 0) || Double.isInfinite(itemAlignWeight)) {
+            throw new IllegalArgumentException("itemAlignWeight must be finite and >= 0, got " + itemAlignWeight);
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be a positive number, got " + temperature);
@@ -89,6 +95,7 @@ public record ExplicitInterestsConfig(InterestExtractor extractor, TextEncoder t
         private Matching matching = Matching.ARGMAX;
         private boolean propagate = true;
         private double propagationTemperature = 1.0;
+        private double itemAlignWeight = 0.1;
 
         private Builder(InterestExtractor extractor, TextEncoder textEncoder) {
             this.extractor = extractor;
@@ -128,11 +135,14 @@ public record ExplicitInterestsConfig(InterestExtractor extractor, TextEncoder t
         /** Softness of the inheritance (default 1.0). */
         public Builder propagationTemperature(double v) { propagationTemperature = v; return this; }
 
+        /** Weight of item-side alignment (default 0.1; 0 = off). */
+        public Builder itemAlignWeight(double v) { itemAlignWeight = v; return this; }
+
         /** Validates and builds. */
         public ExplicitInterestsConfig build() {
             return new ExplicitInterestsConfig(extractor, textEncoder, warmupSteps, clusters, perCluster, selection,
                     selectionSeed == null ? OptionalLong.empty() : OptionalLong.of(selectionSeed), alignWeight,
-                    semanticWeight, temperature, matching, propagate, propagationTemperature);
+                    semanticWeight, temperature, matching, propagate, propagationTemperature, itemAlignWeight);
         }
     }
 }

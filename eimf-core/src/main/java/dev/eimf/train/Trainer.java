@@ -197,7 +197,7 @@ public final class Trainer {
         AuxTasksConfig aux = AuxTasksConfig.builder().lambdaAlign(x.alignWeight()).lambdaSemantic(x.semanticWeight())
                 .alignEnabled(x.alignWeight() > 0).semanticEnabled(x.semanticWeight() > 0).tau(x.temperature())
                 .matching(dev.eimf.internal.mtl.Matching.valueOf(x.matching().name()))
-                .propagationTemperature(x.propagationTemperature()).build();
+                .propagationTemperature(x.propagationTemperature()).lambdaItem(x.itemAlignWeight()).build();
         return EimfConfig.builder(engine).warmupSteps(x.warmupSteps()).typical(typical).aux(aux).propagate(x.propagate())
                 .extractor(x.extractor()).textEncoder(x.textEncoder()).storeDir(store).workDir(work)
                 .checkpointEvery(checkpointEvery).esimConcurrency(settings.extractionConcurrency()).build();
@@ -283,6 +283,7 @@ public final class Trainer {
             m.put("interests.matching", x.matching().name().toLowerCase(java.util.Locale.ROOT));
             m.put("interests.propagate", Boolean.toString(x.propagate()));
             m.put("interests.propagation_temperature", Double.toString(x.propagationTemperature()));
+            m.put("interests.item_align_weight", Double.toString(x.itemAlignWeight()));
         });
         return m;
     }

@@ -17,6 +17,7 @@ import dev.eimf.internal.train.TrainingResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import dev.eimf.internal.mtl.AuxTasksConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,8 +37,8 @@ import java.util.Map;
  */
 final class AblationCommand implements Command {
     /** The variants, in the order they run and are reported. */
-    static final List<String> VARIANTS = List.of("backbone", "align", "semantic", "eimf", "eimf-random",
-            "eimf-no-propagation");
+    static final List<String> VARIANTS = List.of("backbone", "item", "align", "semantic", "eimf-no-item", "eimf",
+            "eimf-random", "eimf-no-propagation");
     private static final String[] KEYS = {"recall@20", "recall@50", "ndcg@20", "ndcg@50", "hitrate@20", "hitrate@50"};
     private static final String HEADLINE = "recall@50";
     static final long STEPS = 30000;
@@ -48,7 +49,7 @@ final class AblationCommand implements Command {
     public String name() { return "ablation"; }
 
     @Override
-    public String summary() { return "EIMF ablation: backbone, +alignment, +semantic prediction, EIMF, random samples, no propagation"; }
+    public String summary() { return "EIMF ablation: backbone, item-side alignment alone, +alignment, +semantic prediction, EIMF without and with item-side alignment, random samples, no propagation"; }
 
     @Override
     public List<Option> options() {
@@ -206,6 +207,10 @@ final class AblationCommand implements Command {
         EimfConfig.Builder b = base.toBuilder().runName(v);
         return switch (v) {
             case "backbone" -> b.semantic(false).build();
+            case "item" -> b.aux(base.aux().toBuilder().alignEnabled(false).semanticEnabled(false)
+                    .lambdaItem(base.aux().lambdaItem() > 0 ? base.aux().lambdaItem() : AuxTasksConfig.defaults().lambdaItem())
+                    .build()).build();
+            case "eimf-no-item" -> b.aux(base.aux().toBuilder().lambdaItem(0).build()).build();
             case "align" -> b.aux(base.aux().toBuilder().semanticEnabled(false).build()).build();
             case "semantic" -> b.aux(base.aux().toBuilder().alignEnabled(false).build()).build();
             case "eimf" -> b.build();

@@ -99,6 +99,10 @@ class CliHelpersTest {
         assertFalse(AblationCommand.variant(base, "eimf-no-propagation").propagate());
         EimfConfig eimf = AblationCommand.variant(base, "eimf");
         assertTrue(eimf.semantic() && eimf.propagate() && eimf.aux().alignEnabled() && eimf.aux().semanticEnabled());
+        assertTrue(eimf.aux().itemAlignEnabled());
+        assertFalse(AblationCommand.variant(base, "eimf-no-item").aux().itemAlignEnabled());
+        EimfConfig item = AblationCommand.variant(base, "item");
+        assertTrue(item.aux().itemAlignEnabled() && !item.aux().alignEnabled() && !item.aux().semanticEnabled());
         for (String v : AblationCommand.VARIANTS) assertEquals(v, AblationCommand.variant(base, v).runName());
     }
 

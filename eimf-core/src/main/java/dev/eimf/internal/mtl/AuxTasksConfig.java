@@ -31,7 +31,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  *                                 every vector along one shared direction, so a head that outputs that direction
  *                                 for everyone already scores well; centring leaves only what differs between
  *                                 users for the head (and through it v) to predict. Default false
- * @param lambdaItem               weight of item-side alignment (default 0 = off): InfoNCE between an item's
+ * @param lambdaItem               weight of item-side alignment (default 0.1; 0 = off): InfoNCE between an item's
  *                                 embedding and g of its own text, the batch's other items as negatives, so that
  *                                 semantics reach items no typical user touched
  */
@@ -132,7 +132,7 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
         private double layerNormEps = 1e-5;
         private DataType dataType = DataType.FLOAT;
         private boolean centerTargets;
-        private double lambdaItem;
+        private double lambdaItem = 0.1;
 
         private Builder() {
         }
@@ -215,7 +215,7 @@ public record AuxTasksConfig(double lambdaAlign, double lambdaSemantic, double t
             return this;
         }
 
-        /** Weight of item-side alignment (default 0 = off). */
+        /** Weight of item-side alignment (default 0.1; 0 = off). */
         public Builder lambdaItem(double v) {
             lambdaItem = v;
             return this;

@@ -2,6 +2,7 @@ package dev.eimf.internal.mtl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -336,6 +337,9 @@ class AuxiliaryTasksTest {
         assertEquals(NegativeSet.ALL, c.negatives());
         assertEquals(DataType.FLOAT, c.dataType());
         assertEquals(128, c.headHiddenFor(64));
+        assertEquals(0.1, c.lambdaItem());
+        assertTrue(c.itemAlignEnabled() && !c.toBuilder().lambdaItem(0).build().itemAlignEnabled());
+        assertFalse(c.centerTargets());
         assertEquals(c, c.toBuilder().build());
         assertEquals(Math.exp(-0.5 / 2), c.toBuilder().propagationTemperature(2).build().propagationWeight(0.5),
                 1e-15);
@@ -345,6 +349,7 @@ class AuxiliaryTasksTest {
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().lambdaSemantic(Double.NaN)
                 .build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().headHidden(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().lambdaItem(-1).build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().matching(null).build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().dataType(DataType.INT32).build());
         assertThrows(IllegalArgumentException.class, () -> AuxTasksConfig.builder().propagationTemperature(0)

@@ -107,7 +107,9 @@ class EimfPipelineTest {
     void itemAlignmentAndCentredTargetsTakePartInTraining(@TempDir Path dir) throws Exception {
         Dataset ds = data();
         Split split = ComiRecProtocol.defaults().split(ds, 4);
-        EimfConfig plainCfg = config(dir.resolve("plain"), true);
+        EimfConfig defaults = config(dir.resolve("plain"), true);
+        assertEquals(0.1, defaults.aux().lambdaItem(), "item-side alignment is on by default");
+        EimfConfig plainCfg = defaults.toBuilder().aux(defaults.aux().toBuilder().lambdaItem(0).build()).build();
         EimfConfig cfg = plainCfg.toBuilder().aux(plainCfg.aux().toBuilder().lambdaItem(0.5).centerTargets(true).build())
                 .build();
         StringBuilder log = new StringBuilder();
@@ -123,7 +125,7 @@ class EimfPipelineTest {
         assertTrue(log.toString().contains("item texts: "), log.toString());
         SemanticObjective obj = with.objective().orElseThrow();
         assertTrue(Double.isFinite(obj.averageItemLoss()) && obj.averageItemLoss() > 0, "item loss " + obj.averageItemLoss());
-        assertTrue(Double.isNaN(plain.objective().orElseThrow().averageItemLoss()), "off by default");
+        assertTrue(Double.isNaN(plain.objective().orElseThrow().averageItemLoss()), "off at weight 0");
         assertTrue(obj.targets().mean().isPresent());
         assertTrue(obj.targets().constantPredictorLoss(true) > obj.targets().constantPredictorLoss(false),
                 "an input-blind head does worse on centred targets");
