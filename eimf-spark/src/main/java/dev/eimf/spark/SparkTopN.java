@@ -42,7 +42,9 @@ import org.apache.spark.sql.types.StructType;
  * batches through the model's batched encoder, once; scoring is blocked as in MLlib's ALS
  * {@code recommendForAll}: the catalogue is cut into {@code itemBlocks} blocks, the encoded users are crossed
  * with the block numbers so that each (user, block) pair is scored in its own row of work, each keeps only the
- * user's best {@code n} of its block, and the per-block lists are merged per user.
+ * user's best {@code n} of its block, and the per-block lists are merged per user. Within a task, rows of one
+ * block are scored a batch of users at a time with single-machine serving's exact index (matrix products of
+ * the users' interests against item tiles), built once per block per executor.
  *
  * <p>Scores and ranks are those of single-machine serving: {@code score(i) = max_k <v_k, e_i>}, the interest
  * is the lowest {@code k} attaining it, ties rank the lower internal item id first, and the user's known
