@@ -15,8 +15,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code eimf-spark} command: {@code preprocess}, {@code topn} and {@code evaluate} as Spark jobs, run by
- * {@code bin/eimf-spark} (local) or {@code spark-submit --class dev.eimf.spark.SparkMain} (a cluster). The
+ * The {@code eimf-spark} command: {@code preprocess}, {@code topn}, {@code evaluate} and {@code typical} as Spark
+ * jobs, run by {@code bin/eimf-spark} (local) or {@code spark-submit --class dev.eimf.spark.SparkMain} (a cluster). The
  * master comes from {@code spark-submit} or {@code spark.master}; without either it is {@code local[2]}.
  */
 public final class SparkMain {
