@@ -211,8 +211,8 @@ final class AblationCommand implements Command {
                     .lambdaItem(base.aux().lambdaItem() > 0 ? base.aux().lambdaItem() : AuxTasksConfig.defaults().lambdaItem())
                     .build()).build();
             case "eimf-no-item" -> b.aux(base.aux().toBuilder().lambdaItem(0).build()).build();
-            case "align" -> b.aux(base.aux().toBuilder().semanticEnabled(false).build()).build();
-            case "semantic" -> b.aux(base.aux().toBuilder().alignEnabled(false).build()).build();
+            case "align" -> b.aux(base.aux().toBuilder().semanticEnabled(false).lambdaItem(0).build()).build();
+            case "semantic" -> b.aux(base.aux().toBuilder().alignEnabled(false).lambdaItem(0).build()).build();
             case "eimf" -> b.build();
             case "eimf-random" -> b.typical(base.typical().toBuilder().strategy(SelectionStrategy.RANDOM).build()).build();
             case "eimf-no-propagation" -> b.propagate(false).build();

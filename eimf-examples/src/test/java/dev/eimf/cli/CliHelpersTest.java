@@ -101,6 +101,9 @@ class CliHelpersTest {
         assertTrue(eimf.semantic() && eimf.propagate() && eimf.aux().alignEnabled() && eimf.aux().semanticEnabled());
         assertTrue(eimf.aux().itemAlignEnabled());
         assertFalse(AblationCommand.variant(base, "eimf-no-item").aux().itemAlignEnabled());
+        // each single-task variant is the backbone plus that task alone
+        assertFalse(AblationCommand.variant(base, "align").aux().itemAlignEnabled());
+        assertFalse(AblationCommand.variant(base, "semantic").aux().itemAlignEnabled());
         EimfConfig item = AblationCommand.variant(base, "item");
         assertTrue(item.aux().itemAlignEnabled() && !item.aux().alignEnabled() && !item.aux().semanticEnabled());
         for (String v : AblationCommand.VARIANTS) assertEquals(v, AblationCommand.variant(base, v).runName());

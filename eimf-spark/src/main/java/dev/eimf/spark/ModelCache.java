@@ -15,11 +15,17 @@ final class ModelCache {
 
     static InterestModel get(String dir) {
         return MODELS.computeIfAbsent(dir, d -> {
-            // Spark already runs one task per core: the engine's own pools and OpenMP would oversubscribe them.
-            // Set before the engine's first use; a user's explicit setting wins.
-            if (System.getProperty("eimf.threads") == null) System.setProperty("eimf.threads", "1");
-            if (System.getProperty("eimf.blas.threads") == null) System.setProperty("eimf.blas.threads", "1");
+            oneThreadPerTask();
             return InterestModel.load(Path.of(d));
         });
+    }
+
+    /**
+     * Spark already runs one task per core: the engine's own pools and OpenMP would oversubscribe them. Set before
+     * the engine's first use in this JVM; a user's explicit setting wins.
+     */
+    static void oneThreadPerTask() {
+        if (System.getProperty("eimf.threads") == null) System.setProperty("eimf.threads", "1");
+        if (System.getProperty("eimf.blas.threads") == null) System.setProperty("eimf.blas.threads", "1");
     }
 }

@@ -157,7 +157,8 @@ public final class SparkTopN {
         StructType candidate = new StructType().add("user", userType, false).add("rank", DataTypes.IntegerType, false)
                 .add("iid", DataTypes.IntegerType, false).add("score", DataTypes.FloatType, false)
                 .add("interest", DataTypes.IntegerType, false);
-        String cacheKey = modelDir + "#" + embeddings.length + "#" + blocks;
+        // One broadcast, one set of block indexes: a later topN (another model, or other blocks) replaces them.
+        String cacheKey = table.id() + "#" + blocks;
         MapPartitionsFunction<Row, Row> score = it -> new ScoringIterator(it, table, cacheKey, blocks, n, exclude);
         Dataset<Row> candidates = work.mapPartitions(score, Encoders.row(candidate));
         if (blocks > 1) {
@@ -242,6 +243,8 @@ public final class SparkTopN {
         private final java.util.ArrayDeque<Row> ready = new java.util.ArrayDeque<>();
 
         ScoringIterator(Iterator<Row> in, Broadcast<float[][]> table, String cacheKey, int blocks, int n, boolean exclude) {
+            // after the repartition this executor may not have loaded the model, which sets the engine's threads
+            ModelCache.oneThreadPerTask();
             this.in = in;
             this.table = table;
             this.cacheKey = cacheKey;
@@ -273,7 +276,7 @@ public final class SparkTopN {
             float[][] items = table.value();
             int from = (int) ((long) items.length * blk / blocks);
             int to = (int) ((long) items.length * (blk + 1) / blocks);
-            ExactItemIndex index = BLOCK_INDEXES.computeIfAbsent(cacheKey + "#" + blk, k -> blockIndex(items, from, to));
+            ExactItemIndex index = blockIndexFor(cacheKey, blk, items, from, to);
             float[][][] interests = new float[rows.size()][][];
             int[][] known = new int[rows.size()][];
             for (int u = 0; u < rows.size(); u++) {
@@ -294,9 +297,23 @@ public final class SparkTopN {
         }
     }
 
-    /** Per JVM: the exact index over each block of a broadcast item table, built by the first task that needs it. */
+    /**
+     * Per JVM: the exact index over each block of the latest broadcast item table, built by the first task that
+     * needs it; the indexes of an earlier broadcast are dropped when a new one arrives, so that a long-lived
+     * executor keeps one table's worth.
+     */
     private static final java.util.concurrent.ConcurrentHashMap<String, ExactItemIndex> BLOCK_INDEXES =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ExactItemIndex blockIndexFor(String tableKey, int blk, float[][] items, int from, int to) {
+        String key = tableKey + "#" + blk;
+        ExactItemIndex index = BLOCK_INDEXES.get(key);
+        if (index != null) return index;
+        synchronized (BLOCK_INDEXES) {
+            BLOCK_INDEXES.keySet().removeIf(k -> !k.startsWith(tableKey + "#"));
+            return BLOCK_INDEXES.computeIfAbsent(key, k -> blockIndex(items, from, to));
+        }
+    }
 
     /** An exact index over rows {@code from..to-1} of the embedding table: its local id s is internal id from + s. */
     static ExactItemIndex blockIndex(float[][] items, int from, int to) {

@@ -236,11 +236,11 @@ public final class AuxiliaryTasks {
             total += row.interests().length;
         }
         int[][] matching = new int[batch][];
-        if (config.semanticEnabled() && config.centerTargets() && targetMean == null) {
-            throw new IllegalStateException("centerTargets is on but no mean was set (centreTargets)");
-        }
         if (nAct == 0 || !(config.alignEnabled() || config.semanticEnabled())) {
             return new Result(0, 0, 0, 0, 0, 0, matching);
+        }
+        if (config.semanticEnabled() && config.centerTargets() && targetMean == null) {
+            throw new IllegalStateException("centerTargets is on but no mean was set (centreTargets)");
         }
 
         // Gather the eligible users' interests (rows a*K + k) and semantics (rows off[a] + j).

@@ -176,7 +176,10 @@ public final class EimfPipeline {
             SemanticObjective obj = new SemanticObjective(tasks, targets);
             if (config.aux().itemAlignEnabled()) {
                 long t1 = System.nanoTime();
-                float[][] byItem = itemTextVectors(dataset.catalog(), config.textEncoder());
+                float[][] byItem = itemTextVectors(dataset.catalog(), config.textEncoder(), stop);
+                if (byItem == null) {
+                    return cancelledAfterWarmup(warm);
+                }
                 obj.itemTexts(byItem);
                 listener.stage("esim", String.format(Locale.ROOT, "item texts: %d of %d items encoded in %.1f s",
                         Arrays.stream(byItem).filter(Objects::nonNull).count(), dataset.catalog().size(),
@@ -214,10 +217,10 @@ public final class EimfPipeline {
 
     /**
      * Every item's text vector for item-side alignment, indexed by item id (null where the item has no title,
-     * category or brand): the encoder's vector of {@link #itemText}.
+     * category or brand): the encoder's vector of {@link #itemText}; null when {@code stop} asked to stop.
      */
-    static float[][] itemTextVectors(dev.eimf.data.ItemCatalog catalog, dev.eimf.esim.TextEncoder encoder)
-            throws IOException {
+    static float[][] itemTextVectors(dev.eimf.data.ItemCatalog catalog, dev.eimf.esim.TextEncoder encoder,
+                                     java.util.function.BooleanSupplier stop) throws IOException {
         float[][] out = new float[catalog.tableSize()][];
         List<Integer> ids = new ArrayList<>();
         List<String> texts = new ArrayList<>();
@@ -229,6 +232,9 @@ public final class EimfPipeline {
             ids.add(id);
             texts.add(text);
             if (texts.size() == ITEM_TEXT_BATCH) {
+                if (stop.getAsBoolean()) {
+                    return null;
+                }
                 encodeInto(encoder, ids, texts, out);
             }
         }

@@ -274,6 +274,9 @@ class AuxiliaryTasksTest {
         AuxiliaryTasks plain = new AuxiliaryTasks(plainCfg, D, MtlFixtures.D_BIG, 3L);
         AuxiliaryTasks centred = new AuxiliaryTasks(centredCfg, D, MtlFixtures.D_BIG, 3L);
         assertThrows(IllegalStateException.class, () -> centred.evaluate(v, batch), "no mean set yet");
+        // no typical user had interests: no mean, and no row with targets either; training goes on without loss
+        SemanticBatch none = new SemanticBatch(java.util.Collections.nCopies(batch.size(), SemanticBatch.Row.none()));
+        assertEquals(0.0, centred.evaluate(v, none).loss());
         assertThrows(IllegalStateException.class, () -> plain.centreTargets(new float[MtlFixtures.D_BIG]));
         assertThrows(IllegalArgumentException.class, () -> centred.centreTargets(new float[MtlFixtures.D_BIG + 1]));
         float[] zero = new float[MtlFixtures.D_BIG];
