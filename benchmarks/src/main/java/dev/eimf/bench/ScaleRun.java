@@ -1,5 +1,7 @@
 package dev.eimf.bench;
 
+import static dev.eimf.bench.BenchArgs.integer;
+
 import dev.eimf.data.Dataset;
 import dev.eimf.data.DatasetFormat;
 import dev.eimf.data.DatasetLoaders;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -82,25 +85,11 @@ public final class ScaleRun {
                    int hnswEfc, int[] hnswEf, int hnswThreads, Path json) {
 
         static Options parse(String[] args) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (!a.startsWith("--")) throw new IllegalArgumentException("expected an option, got '" + a + "'");
-                String key = a.substring(2);
-                if (key.equals("in-memory") || key.equals("reuse") || key.equals("hnsw")) {
-                    m.put(key, "true");
-                } else {
-                    if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-                    m.put(key, args[++i]);
-                }
-            }
-            List<String> known = List.of("dir", "format", "in-memory", "reuse", "users", "items", "interactions",
+            Map<String, String> m = BenchArgs.parse(args, Set.of("in-memory", "reuse", "hnsw"),
+                    List.of("dir", "format", "in-memory", "reuse", "users", "items", "interactions",
                     "topics", "topics-per-user", "popularity", "noise", "seed", "steps", "batch", "dim", "interests",
                     "maxlen", "threads", "valid-users", "queries", "batch-users", "batch-repeats", "chunk-users",
-                    "top", "hnsw", "hnsw-m", "hnsw-efc", "hnsw-ef", "hnsw-threads", "json");
-            for (String k : m.keySet()) {
-                if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
-            }
+                    "top", "hnsw", "hnsw-m", "hnsw-efc", "hnsw-ef", "hnsw-threads", "json"));
             Path dir = Path.of(m.getOrDefault("dir", "/tmp/eimf-scale"));
             String[] tpu = m.getOrDefault("topics-per-user", "1-3").split("-");
             if (tpu.length != 2) throw new IllegalArgumentException("--topics-per-user wants MIN-MAX, e.g. 1-3");
@@ -125,15 +114,6 @@ public final class ScaleRun {
                         + " be positive");
             }
             return o;
-        }
-
-        private static int integer(Map<String, String> m, String key, int def) {
-            String v = m.get(key);
-            try {
-                return v == null ? def : Integer.parseInt(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + key + " wants an integer, got '" + v + "'");
-            }
         }
 
         SyntheticConfig synthetic() {

@@ -1,11 +1,13 @@
 package dev.eimf.spark.bench;
 
+import static dev.eimf.bench.BenchArgs.integer;
 import static org.apache.spark.sql.functions.col;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.eimf.backbone.BackboneConfig;
+import dev.eimf.bench.BenchArgs;
 import dev.eimf.bench.JsonOut;
 import dev.eimf.bench.MemoryProbe;
 import dev.eimf.data.DatasetFormat;
@@ -48,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
@@ -138,24 +141,10 @@ public final class SparkScaleRun {
                    String child) {
 
         static Options parse(String[] args) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (!a.startsWith("--")) throw new IllegalArgumentException("expected an option, got '" + a + "'");
-                String key = a.substring(2);
-                if (key.equals("reuse")) {
-                    m.put(key, "true");
-                } else {
-                    if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-                    m.put(key, args[++i]);
-                }
-            }
-            List<String> known = List.of("dir", "users", "items", "interactions", "topics", "popularity", "noise",
+            Map<String, String> m = BenchArgs.parse(args, Set.of("reuse"),
+                    List.of("dir", "users", "items", "interactions", "topics", "popularity", "noise",
                     "seed", "reuse", "dim", "interests", "maxlen", "steps", "batch", "top", "topn-users", "eval-cases",
-                    "cutoffs", "item-blocks", "paths", "json", "child");
-            for (String k : m.keySet()) {
-                if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
-            }
+                    "cutoffs", "item-blocks", "paths", "json", "child"));
             Path dir = Path.of(m.getOrDefault("dir", "/tmp/eimf-spark-scale")).toAbsolutePath();
             List<String> paths = Arrays.stream(m.getOrDefault("paths", "spark,single").split(",")).map(String::trim)
                     .toList();
@@ -183,15 +172,6 @@ public final class SparkScaleRun {
                         + " --item-blocks at least 0");
             }
             return o;
-        }
-
-        private static int integer(Map<String, String> m, String key, int def) {
-            String v = m.get(key);
-            try {
-                return v == null ? def : Integer.parseInt(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + key + " wants an integer, got '" + v + "'");
-            }
         }
 
         SyntheticConfig synthetic() {
